@@ -1,0 +1,37 @@
+package dev.sentinels.cli;
+
+import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.command.VersionProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sentinel} program: queue, run and track machine-learning experiments. */
+@Command(
+    name = "sentinel",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Queue, run and track machine-learning experiments on Kubernetes.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:Success.",
+      "1:The operation or the job it waited for failed.",
+      "2:Invalid input: bad flags, arguments or job spec. Nothing was changed.",
+      "3:Not found: no such job, queue or priority class.",
+      "4:Cannot reach the cluster or a configured server.",
+      "5:Internal error (a bug: run with --debug and report the trace)."
+    })
+public final class Sentinel {
+
+  private Sentinel() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs one command line and returns its exit code; the REPL and tests call this too. */
+  public static int run(String... args) {
+    return new CommandLine(new Sentinel())
+        .setExitCodeExceptionMapper(ExitCodes::forException)
+        .execute(args);
+  }
+}
