@@ -1,0 +1,117 @@
+package dev.sentinels.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything known about one experiment: its spec, where it is, and how it got there. Backends
+ * store it (a ConfigMap per job on Kubernetes, a row locally); it outlives the job's pods.
+ *
+ * @param id unique job id, e.g. {@code mnist-7kq2x}
+ * @param spec the resolved spec as submitted (priority may be changed later)
+ * @param user who submitted it
+ * @param priorityValue numeric value of {@code spec.priority()} when last set
+ * @param state current state
+ * @param reason why it is in that state, for people (e.g. {@code BackoffLimitExceeded})
+ * @param submittedAt when it entered the queue; ties in priority are admitted oldest first
+ * @param node where it runs or ran, when known
+ * @param timeline state changes, oldest first; bounded by the number of states
+ * @param attributes small facts backends and plugins attach (tracking run id, notified states)
+ */
+public record JobRecord(
+    String id,
+    JobSpec spec,
+    String user,
+    int priorityValue,
+    JobState state,
+    String reason,
+    Instant submittedAt,
+    String node,
+    List<Transition> timeline,
+    Map<String, String> attributes) {
+
+  public JobRecord {
+    timeline = timeline == null ? List.of() : List.copyOf(timeline);
+    attributes =
+        attributes == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(attributes));
+  }
+
+  /** When it first entered {@code state}, or null. */
+  public Instant enteredAt(JobState wanted) {
+    for (Transition t : timeline) {
+      if (t.state() == wanted) {
+        return t.at();
+      }
+    }
+    return null;
+  }
+
+  /** When it started running, or null if it never ran. */
+  public Instant startedAt() {
+    return enteredAt(JobState.RUNNING);
+  }
+
+  /** When it reached its terminal state, or null while it lives. */
+  public Instant finishedAt() {
+    return state.isTerminal()
+        ? timeline.isEmpty() ? null : timeline.get(timeline.size() - 1).at()
+        : null;
+  }
+
+  /** Run time so far (to {@code now}) or in total; null if it never ran. */
+  public Duration runTime(Instant now) {
+    Instant start = startedAt();
+    if (start == null) {
+      return null;
+    }
+    Instant end = state.isTerminal() ? finishedAt() : now;
+    return Duration.between(start, end == null ? now : end);
+  }
+
+  /** A copy in {@code next} state, with the change appended to the timeline. */
+  public JobRecord transition(JobState next, String why, Instant at) {
+    List<Transition> longer = new java.util.ArrayList<>(timeline);
+    longer.add(new Transition(next, at, why));
+    return new JobRecord(
+        id, spec, user, priorityValue, next, why, submittedAt, node, longer, attributes);
+  }
+
+  public JobRecord withNode(String nodeName) {
+    return new JobRecord(
+        id, spec, user, priorityValue, state, reason, submittedAt, nodeName, timeline, attributes);
+  }
+
+  public JobRecord withAttribute(String key, String value) {
+    Map<String, String> more = new java.util.TreeMap<>(attributes);
+    more.put(key, value);
+    return new JobRecord(
+        id, spec, user, priorityValue, state, reason, submittedAt, node, timeline, more);
+  }
+
+  public JobRecord withPriority(String className, int value) {
+    JobSpec s = spec;
+    JobSpec changed =
+        new JobSpec(
+            s.name(),
+            s.project(),
+            s.image(),
+            s.command(),
+            s.args(),
+            s.env(),
+            s.params(),
+            s.resources(),
+            className,
+            s.queue(),
+            s.data(),
+            s.artifacts(),
+            s.timeout(),
+            s.retries(),
+            s.labels());
+    return new JobRecord(
+        id, changed, user, value, state, reason, submittedAt, node, timeline, attributes);
+  }
+}
