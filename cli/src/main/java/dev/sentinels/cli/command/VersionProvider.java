@@ -11,7 +11,8 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
   /** The Sentinels version, or {@code unknown} when run from unpackaged classes. */
   public static String version() {
     Properties properties = new Properties();
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/sentinel-version.properties")) {
+    try (InputStream in =
+        VersionProvider.class.getResourceAsStream("/sentinel-version.properties")) {
       if (in != null) {
         properties.load(in);
       }
