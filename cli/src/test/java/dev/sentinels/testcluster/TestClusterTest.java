@@ -68,28 +68,19 @@ class TestClusterTest {
             .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
+  /** Creates the job and waits until it has completed or failed. */
+  private static Job runToEnd(KubernetesClient client, Job job) {
+    var jobs = client.batch().v1().jobs().inNamespace(namespace);
+    jobs.resource(job).create();
+    return jobs.withName(job.getMetadata().getName())
+        .waitUntilCondition(
+            j -> hasCondition(j, "Complete") || hasCondition(j, "Failed"), 90, TimeUnit.SECONDS);
+  }
+
   @Test
   void jobRunsOnAKwokNodeAndSucceeds(TestCluster cluster) {
     KubernetesClient client = cluster.admin();
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace)
-        .resource(job("succeeds", Map.of(TestCluster.DURATION_ANNOTATION, "2s")))
-        .create();
-
-    Job done =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .withName("succeeds")
-            .waitUntilCondition(
-                j -> hasCondition(j, "Complete") || hasCondition(j, "Failed"),
-                90,
-                TimeUnit.SECONDS);
+    Job done = runToEnd(client, job("succeeds", Map.of(TestCluster.DURATION_ANNOTATION, "2s")));
 
     assertTrue(hasCondition(done, "Complete"), () -> "job status: " + done.getStatus());
     assertEquals(1, done.getStatus().getSucceeded());
@@ -103,28 +94,13 @@ class TestClusterTest {
   @Test
   void jobWhosePodFailsReachesFailed(TestCluster cluster) {
     KubernetesClient client = cluster.admin();
-    client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace)
-        .resource(
+    Job done =
+        runToEnd(
+            client,
             job(
                 "fails",
-                Map.of(TestCluster.DURATION_ANNOTATION, "1s", TestCluster.FAIL_ANNOTATION, "true")))
-        .create();
-
-    Job done =
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .withName("fails")
-            .waitUntilCondition(
-                j -> hasCondition(j, "Complete") || hasCondition(j, "Failed"),
-                90,
-                TimeUnit.SECONDS);
+                Map.of(
+                    TestCluster.DURATION_ANNOTATION, "1s", TestCluster.FAIL_ANNOTATION, "true")));
 
     assertTrue(hasCondition(done, "Failed"), () -> "job status: " + done.getStatus());
     Pod pod =
