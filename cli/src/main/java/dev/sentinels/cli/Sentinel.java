@@ -4,6 +4,8 @@ import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.command.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code sentinel} program: queue, run and track machine-learning experiments. */
 @Command(
@@ -22,6 +24,12 @@ import picocli.CommandLine.Command;
     })
 public final class Sentinel {
 
+  @Option(
+      names = "--debug",
+      scope = ScopeType.INHERIT,
+      description = "Show stack traces and client logs on errors.")
+  boolean debug;
+
   private Sentinel() {}
 
   public static void main(String[] args) {
@@ -30,8 +38,24 @@ public final class Sentinel {
 
   /** Runs one command line and returns its exit code; the REPL and tests call this too. */
   public static int run(String... args) {
-    return new CommandLine(new Sentinel())
+    Sentinel sentinel = new Sentinel();
+    CommandLine commandLine = new CommandLine(sentinel);
+    for (Class<?> command : dev.sentinels.cli.command.Commands.ALL) {
+      commandLine.addSubcommand(command);
+    }
+    return commandLine
         .setExitCodeExceptionMapper(ExitCodes::forException)
+        .setExecutionExceptionHandler(
+            (e, failed, parseResult) -> ExitCodes.report(e, isDebug(parseResult), System.err))
         .execute(args);
+  }
+
+  private static boolean isDebug(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,0 +1,63 @@
+package dev.sentinels.cli.backend;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobSpec;
+import dev.sentinels.api.JobState;
+import dev.sentinels.api.QueueConfig;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Where jobs are queued and run: a Kubernetes namespace or the embedded local store. Commands talk
+ * to this interface only, so both backends behave the same; both admit with the one policy in
+ * {@code dev.sentinels.cli.queue}.
+ */
+public interface Backend extends AutoCloseable {
+
+  /** For people: which cluster and namespace, or which local home. */
+  String target();
+
+  /** Priority classes, queues and quotas in force. */
+  QueueConfig queueConfig();
+
+  /** Queues the job (state Queued), then runs one admission pass. Returns the record after it. */
+  JobRecord submit(JobSpec spec);
+
+  /** The job, or {@link SentinelException#notFound}. */
+  JobRecord get(String jobId);
+
+  /** Jobs in any of {@code states} (all when empty), newest first. */
+  List<JobRecord> list(Set<JobState> states);
+
+  /** The queued jobs in admission order, with why each waits. */
+  QueueView queue();
+
+  /** Cancels a queued or running job; the record stays, as Cancelled. */
+  JobRecord cancel(String jobId, String why);
+
+  /** Moves the job to another priority class; it re-sorts in the queue at once. */
+  JobRecord setPriority(String jobId, String priorityClass);
+
+  /** Copies the job's output to {@code out}; with {@code follow}, until the job ends. */
+  void logs(String jobId, boolean follow, Integer tailLines, PrintStream out);
+
+  /** Capacity against requests, per node. */
+  List<NodeView> nodes();
+
+  /** One admission pass: syncs states of active jobs, then admits what fits. */
+  PassReport admit();
+
+  /** Backend-specific detail for {@code describe}: objects, events, process info. */
+  List<DescribeSection> describeDetails(String jobId);
+
+  /** Runs admission continuously until {@code stop} is set, reporting to {@code log}. */
+  void runScheduler(AtomicBoolean stop, PrintStream log);
+
+  @Override
+  void close();
+
+  /** A titled block of lines in {@code describe}. */
+  record DescribeSection(String title, List<String> lines) {}
+}

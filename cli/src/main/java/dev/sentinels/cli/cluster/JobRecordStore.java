@@ -1,0 +1,144 @@
+package dev.sentinels.cli.cluster;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobState;
+import dev.sentinels.cli.backend.RecordCodec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Job records as ConfigMaps, one per experiment ({@code sentinel-<id>}), labelled so lists filter
+ * server-side by state, queue and user. Every update is conditional on the resourceVersion read
+ * (optimistic concurrency): a concurrent writer makes it fail with {@link StaleRecordException}.
+ */
+final class JobRecordStore {
+
+  /** Page size for lists: bounded memory per response, many records per round trip. */
+  static final long PAGE_SIZE = 2000;
+
+  private final KubernetesClient client;
+  private final String namespace;
+
+  JobRecordStore(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  /** A record as stored, with the resourceVersion that conditional updates must present. */
+  record Stored(JobRecord record, String resourceVersion) {}
+
+  /** Thrown when a conditional write lost against a concurrent one. Re-read and decide again. */
+  static final class StaleRecordException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StaleRecordException(String id) {
+      super("job " + id + " changed concurrently");
+    }
+  }
+
+  static String objectName(String jobId) {
+    return "sentinel-" + jobId;
+  }
+
+  /** Creates the record; false when a record with this id exists already (pick another id). */
+  boolean create(JobRecord record) {
+    try {
+      client.configMaps().inNamespace(namespace).resource(toConfigMap(record, null)).create();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  Optional<Stored> get(String jobId) {
+    ConfigMap map = client.configMaps().inNamespace(namespace).withName(objectName(jobId)).get();
+    return Optional.ofNullable(map)
+        .filter(JobRecordStore::isRecord)
+        .map(JobRecordStore::fromConfigMap);
+  }
+
+  /** Replaces the record if it is still at {@code resourceVersion}; returns the new version. */
+  Stored update(JobRecord record, String resourceVersion) {
+    try {
+      ConfigMap written =
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .resource(toConfigMap(record, resourceVersion))
+              .update();
+      return new Stored(record, written.getMetadata().getResourceVersion());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
+          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        throw new StaleRecordException(record.id());
+      }
+      throw e;
+    }
+  }
+
+  /** Records in any of {@code states} (all when empty), paginated server-side. */
+  List<Stored> list(JobState... states) {
+    List<Stored> result = new ArrayList<>();
+    String continueToken = null;
+    do {
+      var query =
+          client
+              .configMaps()
+              .inNamespace(namespace)
+              .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+              .withLabel(Labels.COMPONENT, "job-record");
+      if (states.length > 0) {
+        query =
+            query.withLabelIn(
+                Labels.STATE, Arrays.stream(states).map(JobState::display).toArray(String[]::new));
+      }
+      ConfigMapList page =
+          query.list(
+              new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(continueToken).build());
+      for (ConfigMap map : page.getItems()) {
+        result.add(fromConfigMap(map));
+      }
+      continueToken = page.getMetadata().getContinue();
+    } while (continueToken != null && !continueToken.isEmpty());
+    return result;
+  }
+
+  private static boolean isRecord(ConfigMap map) {
+    return map.getData() != null && map.getData().containsKey(Labels.RECORD_KEY);
+  }
+
+  static Stored fromConfigMap(ConfigMap map) {
+    JobRecord record = RecordCodec.fromJson(map.getData().get(Labels.RECORD_KEY));
+    return new Stored(record, map.getMetadata().getResourceVersion());
+  }
+
+  private ConfigMap toConfigMap(JobRecord record, String resourceVersion) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(objectName(record.id()))
+        .withNamespace(namespace)
+        .withResourceVersion(resourceVersion)
+        .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+        .addToLabels(Labels.COMPONENT, "job-record")
+        .addToLabels(Labels.JOB_ID, record.id())
+        .addToLabels(Labels.QUEUE, Labels.labelValue(record.spec().queueOrDefault()))
+        .addToLabels(Labels.STATE, record.state().display())
+        .addToLabels(Labels.PRIORITY, Labels.labelValue(record.spec().priority()))
+        .addToLabels(Labels.USER, Labels.labelValue(record.user()))
+        .endMetadata()
+        .addToData(Labels.RECORD_KEY, RecordCodec.toJson(record))
+        .build();
+  }
+}

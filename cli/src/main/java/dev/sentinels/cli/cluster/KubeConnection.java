@@ -1,0 +1,93 @@
+package dev.sentinels.cli.cluster;
+
+import dev.sentinels.cli.backend.SentinelException;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Builds the fabric8 client the way kubectl finds its cluster: kubeconfig, context, namespace. */
+public final class KubeConnection {
+
+  private KubeConnection() {}
+
+  /** Whether there is any cluster configuration to use (else the local backend is the default). */
+  public static boolean clusterConfigured(String kubeconfig) {
+    if (kubeconfig != null) {
+      return true;
+    }
+    if (System.getenv("KUBERNETES_SERVICE_HOST") != null) {
+      return true; // in a pod: the service account is the configuration
+    }
+    String env = System.getenv("KUBECONFIG");
+    if (env != null && !env.isBlank()) {
+      for (String file : env.split(java.io.File.pathSeparator)) {
+        if (!file.isBlank() && Files.isRegularFile(Path.of(file))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));
+  }
+
+  /** A client for {@code kubeconfig} (null: $KUBECONFIG or ~/.kube/config) and {@code context}. */
+  public static KubernetesClient connect(String kubeconfig, String context) {
+    Config config;
+    try {
+      if (kubeconfig != null) {
+        String text = Files.readString(Path.of(kubeconfig));
+        config = Config.fromKubeconfig(context, text, kubeconfig);
+      } else {
+        config = Config.autoConfigure(context);
+      }
+    } catch (IOException e) {
+      throw SentinelException.invalid(
+          "--kubeconfig: cannot read " + kubeconfig + ": " + e.getMessage());
+    } catch (KubernetesClientException | IllegalArgumentException e) {
+      throw SentinelException.invalid("kubeconfig: " + oneLine(e.getMessage()));
+    }
+    if (context != null
+        && config.getCurrentContext() != null
+        && !context.equals(config.getCurrentContext().getName())) {
+      throw SentinelException.invalid(
+          "--context: no context named '" + context + "' in the kubeconfig");
+    }
+    Config tuned =
+        new ConfigBuilder(config)
+            // An unreachable server should say so at once, not after fabric8's ~20 s of retries.
+            .withRequestRetryBackoffLimit(1)
+            .withRequestRetryBackoffInterval(200)
+            .withConnectionTimeout(5_000)
+            .withRequestTimeout(30_000)
+            .build();
+    return new KubernetesClientBuilder().withConfig(tuned).build();
+  }
+
+  /**
+   * Whether {@code e} means the server could not be reached (as opposed to refused the request).
+   */
+  public static boolean isUnreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException
+          || t instanceof UnknownHostException
+          || t instanceof HttpConnectTimeoutException
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof javax.net.ssl.SSLHandshakeException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "invalid" : text.replaceAll("\\s+", " ").trim();
+  }
+}

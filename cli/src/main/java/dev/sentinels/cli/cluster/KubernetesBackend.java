@@ -1,0 +1,492 @@
+package dev.sentinels.cli.cluster;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobSpec;
+import dev.sentinels.api.JobState;
+import dev.sentinels.api.PriorityClass;
+import dev.sentinels.api.QueueConfig;
+import dev.sentinels.api.Transition;
+import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.backend.JobIds;
+import dev.sentinels.cli.backend.NodeView;
+import dev.sentinels.cli.backend.PassReport;
+import dev.sentinels.cli.backend.QueueView;
+import dev.sentinels.cli.backend.SentinelException;
+import dev.sentinels.cli.cluster.JobRecordStore.StaleRecordException;
+import dev.sentinels.cli.cluster.JobRecordStore.Stored;
+import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.spec.QueueConfigReader;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The Kubernetes backend: records, configuration and the admission lease live in one namespace;
+ * jobs run there as batch/v1 Jobs. No server of our own: every command works with the API server
+ * alone, and {@code sentinel scheduler} only makes admission prompt.
+ */
+public final class KubernetesBackend implements Backend {
+
+  /** The ConfigMap a data engineer edits: {@code config.yaml} with priorities, queues, quotas. */
+  public static final String CONFIG_MAP = "sentinel-config";
+
+  static final Duration CLI_LEASE = Duration.ofSeconds(10);
+  static final Duration SCHEDULER_LEASE = Duration.ofSeconds(15);
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Clock clock;
+  private final JobRecordStore store;
+  private final JobLauncher launcher;
+  private final ResourceMonitor monitor;
+  private QueueConfig config;
+
+  public KubernetesBackend(KubernetesClient client, String namespace, Clock clock) {
+    this.client = client;
+    this.namespace = namespace != null ? namespace : defaultNamespace(client);
+    this.clock = clock;
+    this.store = new JobRecordStore(client, this.namespace);
+    this.launcher = new JobLauncher(client, this.namespace);
+    this.monitor = new ResourceMonitor(client);
+  }
+
+  private static String defaultNamespace(KubernetesClient client) {
+    String ns = client.getNamespace();
+    return ns == null || ns.isEmpty() ? "default" : ns;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  @Override
+  public String target() {
+    return "cluster " + client.getMasterUrl() + ", namespace " + namespace;
+  }
+
+  @Override
+  public synchronized QueueConfig queueConfig() {
+    if (config == null) {
+      ConfigMap map = client.configMaps().inNamespace(namespace).withName(CONFIG_MAP).get();
+      String yaml = map == null || map.getData() == null ? null : map.getData().get("config.yaml");
+      config =
+          yaml == null
+              ? QueueConfig.defaults()
+              : QueueConfigReader.read(yaml, "configmap " + namespace + "/" + CONFIG_MAP);
+    }
+    return config;
+  }
+
+  ClusterAdmitter admitter(String identity, AdmissionLease.HolderKind kind, Duration duration) {
+    AdmissionLease lease = new AdmissionLease(client, namespace, identity, kind, duration, clock);
+    return new ClusterAdmitter(
+        client, namespace, store, launcher, monitor, this::queueConfig, lease, clock);
+  }
+
+  static String identity(String kind) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    return kind
+        + "/"
+        + System.getProperty("user.name")
+        + "@"
+        + host
+        + "/"
+        + ProcessHandle.current().pid()
+        + "/"
+        + Long.toString(System.nanoTime() & 0xffffff, 36);
+  }
+
+  @Override
+  public JobRecord submit(JobSpec spec) {
+    QueueConfig queues = queueConfig();
+    PriorityClass priority =
+        queues
+            .resolvePriority(spec.priority())
+            .orElseThrow(
+                () ->
+                    SentinelException.invalid(
+                        "priority: unknown priority class '" + spec.priority() + "'"));
+    Instant now = clock.instant();
+    String user = currentUser();
+    JobRecord record = null;
+    for (int attempt = 0; record == null; attempt++) {
+      if (attempt == 5) {
+        throw new SentinelException(
+            ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name());
+      }
+      JobRecord candidate =
+          new JobRecord(
+              JobIds.next(spec.name()),
+              spec,
+              user,
+              priority.value(),
+              JobState.QUEUED,
+              "Submitted",
+              now,
+              null,
+              List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
+              Map.of());
+      if (store.create(candidate)) {
+        record = candidate;
+      }
+    }
+    admitOrHandOver();
+    return get(record.id());
+  }
+
+  /**
+   * Makes sure a pass starts after the caller's last write: runs one, or sees that another admitter
+   * (the scheduler, or a CLI that took the lease after now) will.
+   */
+  void admitOrHandOver() {
+    ClusterAdmitter admitter = admitter(identity("cli"), AdmissionLease.HolderKind.CLI, CLI_LEASE);
+    Instant deadline = clock.instant().plus(CLI_LEASE).plusSeconds(5);
+    Integer transitionsSeen = null;
+    while (true) {
+      PassReport report = admitter.pass(true);
+      if (report.heldBy() == null) {
+        return;
+      }
+      var lease = client.leases().inNamespace(namespace).withName(AdmissionLease.NAME).get();
+      if (lease == null) {
+        continue;
+      }
+      String kind =
+          lease.getMetadata().getAnnotations() == null
+              ? "cli"
+              : lease
+                  .getMetadata()
+                  .getAnnotations()
+                  .getOrDefault(AdmissionLease.HOLDER_KIND_ANNOTATION, "cli");
+      if ("scheduler".equals(kind)) {
+        return; // it watches records and will pass promptly
+      }
+      Integer transitions = lease.getSpec().getLeaseTransitions();
+      if (transitionsSeen == null) {
+        transitionsSeen = transitions;
+      } else if (transitions != null && !transitions.equals(transitionsSeen)) {
+        return; // taken anew after our write: that pass sees it
+      }
+      if (clock.instant().isAfter(deadline)) {
+        return;
+      }
+      sleep(50);
+    }
+  }
+
+  private String currentUser() {
+    try {
+      SelfSubjectReview review =
+          client.authentication().v1().selfSubjectReviews().create(new SelfSubjectReview());
+      if (review.getStatus() != null && review.getStatus().getUserInfo() != null) {
+        return review.getStatus().getUserInfo().getUsername();
+      }
+    } catch (KubernetesClientException e) {
+      // Older clusters lack SelfSubjectReview: fall back to the local user name.
+    }
+    return System.getProperty("user.name");
+  }
+
+  @Override
+  public JobRecord get(String jobId) {
+    Stored stored = store.get(jobId).orElseThrow(() -> notFound(jobId));
+    return withLiveState(List.of(stored.record())).get(0);
+  }
+
+  private SentinelException notFound(String jobId) {
+    return SentinelException.notFound(
+        "no job '" + jobId + "' in namespace " + namespace + " (see: sentinel status)");
+  }
+
+  @Override
+  public List<JobRecord> list(Set<JobState> states) {
+    List<JobRecord> records = new ArrayList<>();
+    for (Stored stored : store.list(states.toArray(JobState[]::new))) {
+      records.add(stored.record());
+    }
+    records = withLiveState(records);
+    records.sort(
+        Comparator.comparing(JobRecord::submittedAt).reversed().thenComparing(JobRecord::id));
+    return records;
+  }
+
+  /**
+   * Active records as their Jobs say they are now, without writing: reads stay fresh even when no
+   * pass has run since a job ended. The next pass writes the same state.
+   */
+  private List<JobRecord> withLiveState(List<JobRecord> records) {
+    if (records.stream().noneMatch(r -> r.state().isActive())) {
+      return records;
+    }
+    ClusterAdmitter reader = admitter("reader", AdmissionLease.HolderKind.CLI, CLI_LEASE);
+    Map<String, Job> jobs = reader.jobsById();
+    Map<String, List<Pod>> pods = reader.podsByJobId();
+    Instant now = clock.instant();
+    List<JobRecord> live = new ArrayList<>(records.size());
+    for (JobRecord record : records) {
+      live.add(
+          JobStatusDeriver.derive(
+                  record, jobs.get(record.id()), pods.getOrDefault(record.id(), List.of()), now)
+              .orElse(record));
+    }
+    return live;
+  }
+
+  @Override
+  public QueueView queue() {
+    Map<String, Stored> records = new LinkedHashMap<>();
+    for (Stored stored : store.list(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) {
+      records.put(stored.record().id(), stored);
+    }
+    ClusterAdmitter planner = admitter("reader", AdmissionLease.HolderKind.CLI, CLI_LEASE);
+    var plan = planner.plan(records, monitor.read(), clock.instant());
+    Map<String, JobRecord> pending = new LinkedHashMap<>();
+    records.values().stream()
+        .map(Stored::record)
+        .filter(r -> r.state() == JobState.QUEUED)
+        .forEach(r -> pending.put(r.id(), r));
+    return new QueueView(pending, plan);
+  }
+
+  @Override
+  public JobRecord cancel(String jobId, String why) {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Stored stored = store.get(jobId).orElseThrow(() -> notFound(jobId));
+      JobRecord record = stored.record();
+      if (record.state() == JobState.CANCELLED) {
+        return record;
+      }
+      if (record.state().isTerminal()) {
+        throw new SentinelException(
+            ExitCodes.FAILED,
+            "job " + jobId + " already " + record.state() + "; nothing to cancel");
+      }
+      JobRecord cancelled = record.transition(JobState.CANCELLED, why, clock.instant());
+      try {
+        store.update(cancelled, stored.resourceVersion());
+      } catch (StaleRecordException e) {
+        continue;
+      }
+      if (record.state().isActive()) {
+        launcher.delete(jobId);
+      }
+      admitOrHandOver(); // its capacity may let the next job in
+      return cancelled;
+    }
+    throw new SentinelException(ExitCodes.FAILED, "job " + jobId + " keeps changing; try again");
+  }
+
+  @Override
+  public JobRecord setPriority(String jobId, String priorityClass) {
+    PriorityClass priority =
+        queueConfig()
+            .priorityClass(priorityClass)
+            .orElseThrow(
+                () ->
+                    SentinelException.invalid(
+                        "priority: unknown priority class '"
+                            + priorityClass
+                            + "'; known: "
+                            + String.join(
+                                ", ",
+                                queueConfig().priorityClasses().stream()
+                                    .map(PriorityClass::name)
+                                    .toList())));
+    for (int attempt = 0; attempt < 10; attempt++) {
+      Stored stored = store.get(jobId).orElseThrow(() -> notFound(jobId));
+      JobRecord record = stored.record();
+      if (record.state().isTerminal()) {
+        throw new SentinelException(
+            ExitCodes.FAILED,
+            "job " + jobId + " already " + record.state() + "; priority no longer matters");
+      }
+      JobRecord changed = record.withPriority(priority.name(), priority.value());
+      try {
+        store.update(changed, stored.resourceVersion());
+      } catch (StaleRecordException e) {
+        continue;
+      }
+      admitOrHandOver();
+      return get(jobId);
+    }
+    throw new SentinelException(ExitCodes.FAILED, "job " + jobId + " keeps changing; try again");
+  }
+
+  @Override
+  public void logs(String jobId, boolean follow, Integer tailLines, PrintStream out) {
+    JobRecord record = get(jobId);
+    Pod pod = latestPod(jobId);
+    if (pod == null) {
+      if (!follow || record.state().isTerminal()) {
+        throw SentinelException.notFound(
+            "job "
+                + jobId
+                + " is "
+                + record.state()
+                + " and has no pod with logs"
+                + (record.state() == JobState.QUEUED ? " yet (see: sentinel queue)" : ""));
+      }
+      System.err.println("waiting for job " + jobId + " to start (" + record.state() + ")...");
+      while ((pod = latestPod(jobId)) == null || "Pending".equals(pod.getStatus().getPhase())) {
+        if (get(jobId).state().isTerminal()) {
+          throw SentinelException.notFound("job " + jobId + " ended without a pod with logs");
+        }
+        sleep(1000);
+      }
+    }
+    var container =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withName(pod.getMetadata().getName())
+            .inContainer(JobLauncher.CONTAINER);
+    var tailed = tailLines == null ? container : container.tailingLines(tailLines);
+    if (follow) {
+      try (LogWatch watch = tailed.watchLog(out)) {
+        // The stream ends when the container does.
+        while (!latestPodFinished(jobId)) {
+          sleep(500);
+        }
+        sleep(500); // let the last lines drain
+      }
+    } else {
+      out.print(tailed.getLog());
+      out.flush();
+    }
+  }
+
+  private boolean latestPodFinished(String jobId) {
+    Pod pod = latestPod(jobId);
+    return pod == null
+        || "Succeeded".equals(pod.getStatus().getPhase())
+        || "Failed".equals(pod.getStatus().getPhase());
+  }
+
+  private Pod latestPod(String jobId) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel(Labels.JOB_ID, jobId)
+        .list()
+        .getItems()
+        .stream()
+        .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+        .orElse(null);
+  }
+
+  @Override
+  public List<NodeView> nodes() {
+    return monitor.read().nodes();
+  }
+
+  @Override
+  public PassReport admit() {
+    return admitter(identity("cli"), AdmissionLease.HolderKind.CLI, CLI_LEASE).pass(true);
+  }
+
+  @Override
+  public List<DescribeSection> describeDetails(String jobId) {
+    List<DescribeSection> sections = new ArrayList<>();
+    String jobName = JobLauncher.jobName(jobId);
+    Job job = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
+    List<String> objects = new ArrayList<>();
+    objects.add("ConfigMap/" + JobRecordStore.objectName(jobId) + " (record)");
+    if (job != null) {
+      var s = job.getStatus();
+      objects.add(
+          "Job/"
+              + jobName
+              + ": active "
+              + n(s == null ? null : s.getActive())
+              + ", succeeded "
+              + n(s == null ? null : s.getSucceeded())
+              + ", failed "
+              + n(s == null ? null : s.getFailed()));
+    }
+    List<Pod> pods =
+        client.pods().inNamespace(namespace).withLabel(Labels.JOB_ID, jobId).list().getItems();
+    for (Pod pod : pods) {
+      objects.add(
+          "Pod/"
+              + pod.getMetadata().getName()
+              + ": "
+              + pod.getStatus().getPhase()
+              + (pod.getSpec().getNodeName() == null ? "" : " on " + pod.getSpec().getNodeName()));
+    }
+    sections.add(new DescribeSection("Kubernetes objects (namespace " + namespace + ")", objects));
+    List<String> events = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    names.add(jobName);
+    pods.forEach(p -> names.add(p.getMetadata().getName()));
+    for (String name : names) {
+      for (Event event :
+          client
+              .v1()
+              .events()
+              .inNamespace(namespace)
+              .withField("involvedObject.name", name)
+              .list()
+              .getItems()) {
+        events.add(
+            String.format(
+                "%-8s %-22s %-40s %s",
+                event.getType(),
+                event.getReason(),
+                event.getInvolvedObject().getKind() + "/" + name,
+                event.getMessage() == null ? "" : event.getMessage().replaceAll("\\s+", " ")));
+      }
+    }
+    sections.add(new DescribeSection("Events", events.isEmpty() ? List.of("<none>") : events));
+    return sections;
+  }
+
+  private static String n(Integer value) {
+    return value == null ? "0" : value.toString();
+  }
+
+  @Override
+  public void runScheduler(AtomicBoolean stop, PrintStream log) {
+    new ClusterScheduler(
+            client,
+            namespace,
+            admitter(identity("scheduler"), AdmissionLease.HolderKind.SCHEDULER, SCHEDULER_LEASE),
+            clock)
+        .run(stop, log);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SentinelException(ExitCodes.FAILED, "interrupted");
+    }
+  }
+}

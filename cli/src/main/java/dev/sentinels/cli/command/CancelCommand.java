@@ -1,0 +1,39 @@
+package dev.sentinels.cli.command;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.backend.SentinelException;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "cancel",
+    description = "Cancel jobs: queued ones leave the queue, running ones are stopped. Records stay.",
+    mixinStandardHelpOptions = true)
+final class CancelCommand extends BackendCommand {
+
+  @Parameters(arity = "1..*", paramLabel = "JOB", description = "Job ids.")
+  List<String> jobIds;
+
+  @Option(names = "--reason", description = "Why, recorded in the timeline.")
+  String reason;
+
+  @Override
+  int run(Backend backend) {
+    int exit = ExitCodes.OK;
+    String user = System.getProperty("user.name");
+    for (String id : jobIds) {
+      try {
+        JobRecord job = backend.cancel(id, reason != null ? reason : "Cancelled by " + user);
+        out().println("job/" + job.id() + " cancelled");
+      } catch (SentinelException e) {
+        // Keep going: one bad id should not spare the others.
+        System.err.println("error: " + e.getMessage());
+        exit = Math.max(exit, e.exitCode());
+      }
+    }
+    return exit;
+  }
+}

@@ -1,0 +1,101 @@
+package dev.sentinels.cli.command;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobSpec;
+import dev.sentinels.api.JobState;
+import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.queue.Decision;
+import dev.sentinels.cli.spec.SpecOverrides;
+import dev.sentinels.cli.spec.SpecReader;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "submit",
+    description = {
+      "Queue an experiment: a spec file, flags, or both (flags win).",
+      "Prints the job id and its place in the queue."
+    },
+    mixinStandardHelpOptions = true,
+    footer = {
+      "",
+      "Examples:",
+      "  sentinel submit -f examples/specs/mnist.yaml",
+      "  sentinel submit -f train.yaml --set params.lr=0.01 --gpus 2 --priority high",
+      "  sentinel submit --name smoke --image python:3.12 -- python -c 'print(42)'"
+    })
+final class SubmitCommand extends BackendCommand {
+
+  @Mixin OutputOptions output;
+
+  @Option(names = {"-f", "--file"}, paramLabel = "SPEC", description = "Job spec YAML file.")
+  Path file;
+
+  @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "Override a spec field, e.g. resources.gpu=2, params.lr=0.1.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--name", description = "Job name.") String name;
+  @Option(names = "--image", description = "Container image.") String image;
+  @Option(names = "--cpu", description = "CPU request, e.g. 2 or 500m.") String cpu;
+  @Option(names = "--memory", description = "Memory request, e.g. 4Gi.") String memory;
+  @Option(names = "--gpus", description = "Number of GPUs.") String gpus;
+  @Option(names = "--priority", description = "Priority class (see: sentinel priorities).") String priority;
+  @Option(names = "--queue", description = "Queue (see: sentinel queues).") String queue;
+
+  @Option(names = "--wait", description = "Follow the job to its end; exit 0 if it succeeded, 1 if not.")
+  boolean waitForEnd;
+
+  @Parameters(paramLabel = "COMMAND", description = "After --: the command and its arguments.")
+  List<String> command = new ArrayList<>();
+
+  @Override
+  int run(Backend backend) {
+    SpecOverrides overrides = new SpecOverrides();
+    sets.forEach(overrides::set);
+    Optional.ofNullable(name).ifPresent(overrides::name);
+    Optional.ofNullable(image).ifPresent(overrides::image);
+    Optional.ofNullable(cpu).ifPresent(overrides::cpu);
+    Optional.ofNullable(memory).ifPresent(overrides::memory);
+    Optional.ofNullable(gpus).ifPresent(overrides::gpus);
+    Optional.ofNullable(priority).ifPresent(overrides::priority);
+    Optional.ofNullable(queue).ifPresent(overrides::queue);
+    if (!command.isEmpty()) {
+      overrides.command(command);
+    }
+    SpecReader reader = new SpecReader(backend.queueConfig());
+    JobSpec jobSpec = file != null ? reader.read(file, overrides) : reader.fromOverrides(overrides);
+
+    JobRecord record = backend.submit(jobSpec);
+    PrintStream out = out();
+    switch (output.format()) {
+      case json, yaml -> Printer.structured(out, output.format(), record);
+      case name -> out.println(record.id());
+      default -> out.println(summary(backend, record));
+    }
+    if (!waitForEnd) {
+      return ExitCodes.OK;
+    }
+    JobRecord last = JobFollower.followToEnd(backend, record, System.err);
+    return last.state() == JobState.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private static String summary(Backend backend, JobRecord record) {
+    String head = "job/" + record.id() + " submitted to queue " + record.spec().queueOrDefault();
+    if (record.state() != JobState.QUEUED) {
+      return head + ": " + record.state().display().toLowerCase();
+    }
+    var queue = backend.queue();
+    Optional<Decision> decision = queue.plan().decision(record.id());
+    return decision
+        .map(d -> head + ", position " + d.position() + " of " + queue.pending().size()
+            + (d.admitted() ? "" : ": " + d.message()))
+        .orElse(head);
+  }
+}
