@@ -1,0 +1,56 @@
+package dev.sentinels.cli.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.sentinels.api.JobSpec;
+import dev.sentinels.api.QueueConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The example specs users copy from must stay valid. */
+class ExampleSpecsTest {
+
+  private static final SpecReader READER = new SpecReader(QueueConfig.defaults());
+
+  static Stream<Path> exampleSpecs() throws IOException {
+    try (Stream<Path> files = Files.list(RepositoryFiles.resolve("examples/specs"))) {
+      List<Path> specs = files.filter(Files::isRegularFile).sorted().toList();
+      assertFalse(specs.isEmpty(), "no example specs");
+      return specs.stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("exampleSpecs")
+  void parsesAndValidates(Path file) {
+    JobSpec spec = READER.read(file, new SpecOverrides());
+    assertFalse(spec.name().isEmpty());
+  }
+
+  @Test
+  void gpuExampleShowsGpuDataAndPriority() {
+    JobSpec spec =
+        READER.read(RepositoryFiles.resolve("examples/specs/gpu-train.yaml"), new SpecOverrides());
+    assertEquals(1, spec.resources().gpus());
+    assertEquals("high", spec.priority());
+    assertEquals("/data/imagenet", spec.data().get(0).mountPath());
+    assertEquals(
+        List.of("--arch=resnet50", "--lr=0.1", "--batch-size=256", "--data=/data/imagenet"),
+        spec.args());
+  }
+
+  @Test
+  void mnistExampleRunsOnCpu() {
+    JobSpec spec =
+        READER.read(RepositoryFiles.resolve("examples/specs/mnist.yaml"), new SpecOverrides());
+    assertEquals(0, spec.resources().gpus());
+    assertEquals(List.of("--lr=0.01", "--epochs=10"), spec.args());
+  }
+}
