@@ -93,25 +93,16 @@ public record JobRecord(
   }
 
   public JobRecord withPriority(String className, int value) {
-    JobSpec s = spec;
-    JobSpec changed =
-        new JobSpec(
-            s.name(),
-            s.project(),
-            s.image(),
-            s.command(),
-            s.args(),
-            s.env(),
-            s.params(),
-            s.resources(),
-            className,
-            s.queue(),
-            s.data(),
-            s.artifacts(),
-            s.timeout(),
-            s.retries(),
-            s.labels());
     return new JobRecord(
-        id, changed, user, value, state, reason, submittedAt, node, timeline, attributes);
+        id,
+        spec.withPriority(className),
+        user,
+        value,
+        state,
+        reason,
+        submittedAt,
+        node,
+        timeline,
+        attributes);
   }
 }

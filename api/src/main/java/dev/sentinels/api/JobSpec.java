@@ -24,6 +24,7 @@ import java.util.Map;
  * @param timeout wall-clock limit of a run; null for none
  * @param retries how many times a failed run is retried (0: never)
  * @param labels free-form labels, copied onto the job's Kubernetes objects
+ * @param annotations annotations for the job's pod (e.g. for admission webhooks or sidecars)
  */
 public record JobSpec(
     String name,
@@ -40,7 +41,8 @@ public record JobSpec(
     String artifacts,
     Duration timeout,
     int retries,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    Map<String, String> annotations) {
 
   /** Leaves room in Kubernetes' 63-character names for the id suffix and prefixes. */
   public static final int MAX_NAME_LENGTH = 40;
@@ -58,12 +60,37 @@ public record JobSpec(
         params == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    annotations =
+        annotations == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
     labels =
         labels == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
     data = data == null ? List.of() : List.copyOf(data);
     resources = resources == null ? Resources.ZERO : resources;
+  }
+
+  /** A copy in another priority class. */
+  public JobSpec withPriority(String priorityClass) {
+    return new JobSpec(
+        name,
+        project,
+        image,
+        command,
+        args,
+        env,
+        params,
+        resources,
+        priorityClass,
+        queue,
+        data,
+        artifacts,
+        timeout,
+        retries,
+        labels,
+        annotations);
   }
 
   /** The queue, with the default filled in. */

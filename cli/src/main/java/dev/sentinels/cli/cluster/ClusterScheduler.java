@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code sentinel scheduler}: keeps the admission lease and runs a pass whenever a record, Job,
- * pod or node changes (watches, not polling), plus a periodic resync. Passes still read fresh from
- * the API server: the watches only say when, so a lagging cache can never cause over-admission.
+ * {@code sentinel scheduler}: keeps the admission lease and runs a pass whenever a record, Job, pod
+ * or node changes (watches, not polling), plus a periodic resync. Passes still read fresh from the
+ * API server: the watches only say when, so a lagging cache can never cause over-admission.
  */
 final class ClusterScheduler {
 
@@ -28,7 +28,8 @@ final class ClusterScheduler {
   private final ClusterAdmitter admitter;
   private final Clock clock;
 
-  ClusterScheduler(KubernetesClient client, String namespace, ClusterAdmitter admitter, Clock clock) {
+  ClusterScheduler(
+      KubernetesClient client, String namespace, ClusterAdmitter admitter, Clock clock) {
     this.client = client;
     this.namespace = namespace;
     this.admitter = admitter;

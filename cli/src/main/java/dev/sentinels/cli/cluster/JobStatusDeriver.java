@@ -22,6 +22,9 @@ final class JobStatusDeriver {
   /** How long an admitted job may lack its Job before the next pass creates it again. */
   static final java.time.Duration RELAUNCH_AFTER = java.time.Duration.ofSeconds(30);
 
+  private static final java.util.Set<String> STARTED_PHASES =
+      java.util.Set.of("Running", "Succeeded", "Failed");
+
   private JobStatusDeriver() {}
 
   /**
@@ -59,15 +62,19 @@ final class JobStatusDeriver {
       Instant at = instant(condition.getLastTransitionTime(), now);
       return Optional.of(ran.transition(JobState.FAILED, failureReason(condition, pods), at));
     }
-    Optional<Pod> running =
-        pods.stream().filter(p -> "Running".equals(p.getStatus().getPhase())).findFirst();
-    if (running.isPresent() && record.state() == JobState.ADMITTED) {
-      Pod pod = running.get();
-      Instant started = instant(pod.getStatus().getStartTime(), now);
+    // A pod that runs or already ended (the Job controller has not caught up) means it started.
+    Optional<Pod> started =
+        pods.stream()
+            .filter(p -> p.getStatus() != null && STARTED_PHASES.contains(p.getStatus().getPhase()))
+            .findFirst();
+    if (started.isPresent() && record.state() == JobState.ADMITTED) {
+      Pod pod = started.get();
+      Instant startedAt = instant(pod.getStatus().getStartTime(), now);
       return Optional.of(
           record
               .withNode(pod.getSpec().getNodeName())
-              .transition(JobState.RUNNING, "Running on " + pod.getSpec().getNodeName(), started));
+              .transition(
+                  JobState.RUNNING, "Running on " + pod.getSpec().getNodeName(), startedAt));
     }
     return Optional.empty();
   }

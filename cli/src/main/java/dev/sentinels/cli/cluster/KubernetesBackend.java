@@ -130,6 +130,8 @@ public final class KubernetesBackend implements Backend {
                         "priority: unknown priority class '" + spec.priority() + "'"));
     Instant now = clock.instant();
     String user = currentUser();
+    // The record names its class explicitly, so a later change of the default does not move it.
+    JobSpec resolved = spec.withPriority(priority.name());
     JobRecord record = null;
     for (int attempt = 0; record == null; attempt++) {
       if (attempt == 5) {
@@ -139,7 +141,7 @@ public final class KubernetesBackend implements Backend {
       JobRecord candidate =
           new JobRecord(
               JobIds.next(spec.name()),
-              spec,
+              resolved,
               user,
               priority.value(),
               JobState.QUEUED,

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "cancel",
-    description = "Cancel jobs: queued ones leave the queue, running ones are stopped. Records stay.",
+    description =
+        "Cancel jobs: queued ones leave the queue, running ones are stopped. Records stay.",
     mixinStandardHelpOptions = true)
 final class CancelCommand extends BackendCommand {
 

@@ -39,16 +39,29 @@ final class DescribeCommand extends BackendCommand {
     field(out, "User", job.user());
     field(out, "State", job.state() + (job.reason() == null ? "" : " (" + job.reason() + ")"));
     field(out, "Queue", s.queueOrDefault());
-    field(out, "Priority", (s.priority() == null ? "default" : s.priority()) + " (" + job.priorityValue() + ")");
-    field(out, "Submitted", job.submittedAt() + " (" + Formatting.since(job.submittedAt(), now) + " ago)");
+    field(
+        out,
+        "Priority",
+        (s.priority() == null ? "default" : s.priority()) + " (" + job.priorityValue() + ")");
+    field(
+        out,
+        "Submitted",
+        job.submittedAt() + " (" + Formatting.since(job.submittedAt(), now) + " ago)");
     if (job.runTime(now) != null) {
       field(out, "Run time", Formatting.age(job.runTime(now)));
     }
     field(out, "Node", job.node());
     field(out, "Image", s.image());
-    field(out, "Command", String.join(" ", s.command()) + (s.args().isEmpty() ? "" : " " + String.join(" ", s.args())));
+    field(
+        out,
+        "Command",
+        String.join(" ", s.command())
+            + (s.args().isEmpty() ? "" : " " + String.join(" ", s.args())));
     field(out, "Resources", s.resources().toString());
-    field(out, "Timeout", s.timeout() == null ? null : s.timeout().toString().substring(2).toLowerCase());
+    field(
+        out,
+        "Timeout",
+        s.timeout() == null ? null : s.timeout().toString().substring(2).toLowerCase());
     field(out, "Retries", Integer.toString(s.retries()));
     map(out, "Params", s.params());
     map(out, "Env", s.env());
@@ -57,7 +70,9 @@ final class DescribeCommand extends BackendCommand {
       out.println("Data:");
       for (DataMount d : s.data()) {
         String from = d.claim() != null ? "pvc " + d.claim() : "host " + d.hostPath();
-        out.printf("  %s: %s%s -> %s (read-only)%n", d.name(), from, d.subPath() == null ? "" : "/" + d.subPath(), d.mountPath());
+        out.printf(
+            "  %s: %s%s -> %s (read-only)%n",
+            d.name(), from, d.subPath() == null ? "" : "/" + d.subPath(), d.mountPath());
       }
     }
     field(out, "Artifacts", s.artifacts());

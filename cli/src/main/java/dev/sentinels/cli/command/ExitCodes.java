@@ -55,14 +55,17 @@ public final class ExitCodes {
       return error.getMessage();
     }
     if (KubeConnection.isUnreachable(error)) {
-      return "cannot reach the Kubernetes API server: " + rootMessage(error)
+      return "cannot reach the Kubernetes API server: "
+          + rootMessage(error)
           + " (check --kubeconfig/--context, or that the cluster is up)";
     }
     if (error instanceof KubernetesClientException k && k.getCode() == 403) {
       String detail = k.getStatus() != null ? k.getStatus().getMessage() : k.getMessage();
       return "forbidden: " + detail + " (ask your cluster admin for Sentinels' role)";
     }
-    if (error instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+    if (error instanceof KubernetesClientException k
+        && k.getStatus() != null
+        && k.getStatus().getMessage() != null) {
       return k.getStatus().getMessage();
     }
     return rootMessage(error);

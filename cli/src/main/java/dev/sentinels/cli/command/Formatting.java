@@ -46,6 +46,9 @@ public final class Formatting {
 
   /** Compact request: {@code 2cpu 4Gi 1gpu}. */
   public static String request(Resources r) {
-    return cpu(r.cpuMillis()) + "cpu " + memory(r.memoryBytes()) + (r.gpus() > 0 ? " " + r.gpus() + "gpu" : "");
+    return cpu(r.cpuMillis())
+        + "cpu "
+        + memory(r.memoryBytes())
+        + (r.gpus() > 0 ? " " + r.gpus() + "gpu" : "");
   }
 }

@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "history", description = "List finished jobs with duration and result, newest first.", mixinStandardHelpOptions = true)
+@Command(
+    name = "history",
+    description = "List finished jobs with duration and result, newest first.",
+    mixinStandardHelpOptions = true)
 final class HistoryCommand extends BackendCommand {
 
   @Mixin OutputOptions output;
@@ -32,8 +35,14 @@ final class HistoryCommand extends BackendCommand {
         Instant now = Instant.now();
         Table table = new Table("ID", "RESULT", "QUEUE", "USER", "FINISHED", "DURATION", "REASON");
         for (JobRecord j : jobs) {
-          table.row(j.id(), j.state(), j.spec().queueOrDefault(), j.user(), Formatting.since(j.finishedAt(), now) + " ago",
-              Formatting.age(j.runTime(now)), j.reason());
+          table.row(
+              j.id(),
+              j.state(),
+              j.spec().queueOrDefault(),
+              j.user(),
+              Formatting.since(j.finishedAt(), now) + " ago",
+              Formatting.age(j.runTime(now)),
+              j.reason());
         }
         if (table.isEmpty()) {
           System.err.println("No finished jobs.");

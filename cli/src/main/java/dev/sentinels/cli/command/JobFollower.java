@@ -21,7 +21,8 @@ final class JobFollower {
     while (true) {
       String line = job.state() + (job.reason() == null ? "" : " (" + job.reason() + ")");
       if (!line.equals(shown)) {
-        progress.printf("%s job/%s %s%n", Instant.now().toString().substring(11, 19), job.id(), line);
+        progress.printf(
+            "%s job/%s %s%n", Instant.now().toString().substring(11, 19), job.id(), line);
         shown = line;
       }
       if (job.state().isTerminal()) {

@@ -11,7 +11,9 @@ final class LogsCommand extends BackendCommand {
   @Parameters(paramLabel = "JOB", description = "Job id.")
   String jobId;
 
-  @Option(names = {"-f", "--follow"}, description = "Keep printing until the job ends.")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep printing until the job ends.")
   boolean follow;
 
   @Option(names = "--tail", paramLabel = "N", description = "Only the last N lines.")

@@ -6,7 +6,10 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "nodes", description = "Show each node's capacity against what is requested of it.", mixinStandardHelpOptions = true)
+@Command(
+    name = "nodes",
+    description = "Show each node's capacity against what is requested of it.",
+    mixinStandardHelpOptions = true)
 final class NodesCommand extends BackendCommand {
 
   @Mixin OutputOptions output;
@@ -27,8 +30,12 @@ final class NodesCommand extends BackendCommand {
           table.row(
               n.name(),
               status,
-              Formatting.cpu(n.requested().cpuMillis()) + "/" + Formatting.cpu(n.allocatable().cpuMillis()),
-              Formatting.memory(n.requested().memoryBytes()) + "/" + Formatting.memory(n.allocatable().memoryBytes()),
+              Formatting.cpu(n.requested().cpuMillis())
+                  + "/"
+                  + Formatting.cpu(n.allocatable().cpuMillis()),
+              Formatting.memory(n.requested().memoryBytes())
+                  + "/"
+                  + Formatting.memory(n.allocatable().memoryBytes()),
               n.requested().gpus() + "/" + n.allocatable().gpus(),
               n.pods());
         }

@@ -8,7 +8,10 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "priorities", description = "List priority classes, highest first.", mixinStandardHelpOptions = true)
+@Command(
+    name = "priorities",
+    description = "List priority classes, highest first.",
+    mixinStandardHelpOptions = true)
 final class PrioritiesCommand extends BackendCommand {
 
   @Mixin OutputOptions output;
@@ -17,14 +20,20 @@ final class PrioritiesCommand extends BackendCommand {
   int run(Backend backend) {
     QueueConfig config = backend.queueConfig();
     List<PriorityClass> classes =
-        config.priorityClasses().stream().sorted(Comparator.comparingInt(PriorityClass::value).reversed()).toList();
+        config.priorityClasses().stream()
+            .sorted(Comparator.comparingInt(PriorityClass::value).reversed())
+            .toList();
     switch (output.format()) {
       case json, yaml -> Printer.structured(out(), output.format(), classes);
       case name -> classes.forEach(c -> out().println(c.name()));
       default -> {
         Table table = new Table("NAME", "VALUE", "DEFAULT", "DESCRIPTION");
         for (PriorityClass c : classes) {
-          table.row(c.name(), c.value(), c.name().equals(config.defaultPriority()) ? "yes" : "", c.description());
+          table.row(
+              c.name(),
+              c.value(),
+              c.name().equals(config.defaultPriority()) ? "yes" : "-",
+              c.description());
         }
         table.print(out(), !output.noHeaders);
       }

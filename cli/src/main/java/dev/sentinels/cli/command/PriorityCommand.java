@@ -12,18 +12,32 @@ import picocli.CommandLine.Parameters;
     subcommands = PriorityCommand.Set.class)
 final class PriorityCommand {
 
-  @Command(name = "set", description = "Move a job to another priority class.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "set",
+      description = "Move a job to another priority class.",
+      mixinStandardHelpOptions = true)
   static final class Set extends BackendCommand {
     @Parameters(index = "0", paramLabel = "JOB", description = "Job id.")
     String jobId;
 
-    @Parameters(index = "1", paramLabel = "CLASS", description = "Priority class (see: sentinel priorities).")
+    @Parameters(
+        index = "1",
+        paramLabel = "CLASS",
+        description = "Priority class (see: sentinel priorities).")
     String priorityClass;
 
     @Override
     int run(Backend backend) {
       JobRecord job = backend.setPriority(jobId, priorityClass);
-      out().println("job/" + job.id() + " priority " + job.spec().priority() + " (" + job.priorityValue() + ")");
+      out()
+          .println(
+              "job/"
+                  + job.id()
+                  + " priority "
+                  + job.spec().priority()
+                  + " ("
+                  + job.priorityValue()
+                  + ")");
       return ExitCodes.OK;
     }
   }

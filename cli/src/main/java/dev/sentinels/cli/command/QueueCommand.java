@@ -22,7 +22,10 @@ final class QueueCommand extends BackendCommand {
 
   @Mixin OutputOptions output;
 
-  @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "Only this queue.")
+  @Option(
+      names = {"-q", "--queue"},
+      paramLabel = "QUEUE",
+      description = "Only this queue.")
   String onlyQueue;
 
   @Override
@@ -55,14 +58,19 @@ final class QueueCommand extends BackendCommand {
       }
       case name -> decisions.forEach(d -> out.println(d.jobId()));
       default -> {
-        Table table = new Table("POS", "ID", "PRIORITY", "QUEUE", "WAITING", "CPU", "MEMORY", "GPU", "REASON");
+        Table table =
+            new Table(
+                "POS", "ID", "PRIORITY", "QUEUE", "WAITING", "CPU", "MEMORY", "GPU", "REASON");
         for (Decision d : decisions) {
           JobRecord job = view.pending().get(d.jobId());
           var r = d.job().request();
           table.row(
               d.position(),
               d.jobId(),
-              (job.spec().priority() == null ? "" : job.spec().priority() + " ") + "(" + d.job().priority() + ")",
+              (job.spec().priority() == null ? "" : job.spec().priority() + " ")
+                  + "("
+                  + d.job().priority()
+                  + ")",
               d.job().queue(),
               Formatting.since(d.job().submittedAt(), now),
               Formatting.cpu(r.cpuMillis()),

@@ -10,7 +10,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "queues", description = "List queues with their quotas and what they hold.", mixinStandardHelpOptions = true)
+@Command(
+    name = "queues",
+    description = "List queues with their quotas and what they hold.",
+    mixinStandardHelpOptions = true)
 final class QueuesCommand extends BackendCommand {
 
   @Mixin OutputOptions output;

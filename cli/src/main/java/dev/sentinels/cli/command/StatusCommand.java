@@ -23,21 +23,28 @@ final class StatusCommand extends BackendCommand {
 
   @Mixin OutputOptions output;
 
-  @Parameters(paramLabel = "JOB", description = "Job ids (default: active, queued and recent jobs).")
+  @Parameters(
+      paramLabel = "JOB",
+      description = "Job ids (default: active, queued and recent jobs).")
   List<String> jobIds = new ArrayList<>();
 
   @Option(
       names = "--state",
       split = ",",
       paramLabel = "STATE",
-      description = "Only jobs in these states (Queued, Admitted, Running, Succeeded, Failed, Cancelled).",
+      description =
+          "Only jobs in these states (Queued, Admitted, Running, Succeeded, Failed, Cancelled).",
       converter = JobStateConverter.class)
   Set<JobState> states = EnumSet.noneOf(JobState.class);
 
-  @Option(names = {"-A", "--all"}, description = "Include all finished jobs, not just the last day's.")
+  @Option(
+      names = {"-A", "--all"},
+      description = "Include all finished jobs, not just the last day's.")
   boolean all;
 
-  @Option(names = {"-w", "--watch"}, description = "After listing, print changes as they happen.")
+  @Option(
+      names = {"-w", "--watch"},
+      description = "After listing, print changes as they happen.")
   boolean watch;
 
   static final Duration RECENT = Duration.ofHours(24);
@@ -64,7 +71,9 @@ final class StatusCommand extends BackendCommand {
     Instant cutoff = Instant.now().minus(RECENT);
     List<JobRecord> jobs = new ArrayList<>();
     for (JobRecord job : backend.list(states)) {
-      if (all || !states.isEmpty() || !job.state().isTerminal()
+      if (all
+          || !states.isEmpty()
+          || !job.state().isTerminal()
           || (job.finishedAt() != null && job.finishedAt().isAfter(cutoff))) {
         jobs.add(job);
       }
@@ -80,21 +89,46 @@ final class StatusCommand extends BackendCommand {
         boolean wide = output.format() == OutputOptions.Format.wide;
         Table table =
             wide
-                ? new Table("ID", "STATE", "QUEUE", "PRIORITY", "AGE", "DURATION", "CPU", "MEMORY", "GPU", "NODE", "USER", "IMAGE", "REASON")
-                : new Table("ID", "STATE", "QUEUE", "PRIORITY", "AGE", "DURATION", "CPU", "MEMORY", "GPU", "NODE");
+                ? new Table(
+                    "ID",
+                    "STATE",
+                    "QUEUE",
+                    "PRIORITY",
+                    "AGE",
+                    "DURATION",
+                    "CPU",
+                    "MEMORY",
+                    "GPU",
+                    "NODE",
+                    "USER",
+                    "IMAGE",
+                    "REASON")
+                : new Table(
+                    "ID",
+                    "STATE",
+                    "QUEUE",
+                    "PRIORITY",
+                    "AGE",
+                    "DURATION",
+                    "CPU",
+                    "MEMORY",
+                    "GPU",
+                    "NODE");
         for (JobRecord job : jobs) {
           var r = job.spec().resources();
-          List<Object> cells = new ArrayList<>(List.of(
-              job.id(),
-              job.state(),
-              job.spec().queueOrDefault(),
-              job.spec().priority() == null ? "" : job.spec().priority(),
-              Formatting.since(job.submittedAt(), now),
-              Formatting.age(job.runTime(now)),
-              Formatting.cpu(r.cpuMillis()),
-              Formatting.memory(r.memoryBytes()),
-              r.gpus(),
-              job.node() == null ? "" : job.node()));
+          List<Object> cells =
+              new ArrayList<>(
+                  List.of(
+                      job.id(),
+                      job.state(),
+                      job.spec().queueOrDefault(),
+                      job.spec().priority() == null ? "" : job.spec().priority(),
+                      Formatting.since(job.submittedAt(), now),
+                      Formatting.age(job.runTime(now)),
+                      Formatting.cpu(r.cpuMillis()),
+                      Formatting.memory(r.memoryBytes()),
+                      r.gpus(),
+                      job.node() == null ? "" : job.node()));
           if (wide) {
             cells.add(job.user());
             cells.add(job.spec().image());

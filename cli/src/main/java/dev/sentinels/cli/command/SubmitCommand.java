@@ -35,21 +35,42 @@ final class SubmitCommand extends BackendCommand {
 
   @Mixin OutputOptions output;
 
-  @Option(names = {"-f", "--file"}, paramLabel = "SPEC", description = "Job spec YAML file.")
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "SPEC",
+      description = "Job spec YAML file.")
   Path file;
 
-  @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "Override a spec field, e.g. resources.gpu=2, params.lr=0.1.")
+  @Option(
+      names = "--set",
+      paramLabel = "FIELD=VALUE",
+      description = "Override a spec field, e.g. resources.gpu=2, params.lr=0.1.")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--name", description = "Job name.") String name;
-  @Option(names = "--image", description = "Container image.") String image;
-  @Option(names = "--cpu", description = "CPU request, e.g. 2 or 500m.") String cpu;
-  @Option(names = "--memory", description = "Memory request, e.g. 4Gi.") String memory;
-  @Option(names = "--gpus", description = "Number of GPUs.") String gpus;
-  @Option(names = "--priority", description = "Priority class (see: sentinel priorities).") String priority;
-  @Option(names = "--queue", description = "Queue (see: sentinel queues).") String queue;
+  @Option(names = "--name", description = "Job name.")
+  String name;
 
-  @Option(names = "--wait", description = "Follow the job to its end; exit 0 if it succeeded, 1 if not.")
+  @Option(names = "--image", description = "Container image.")
+  String image;
+
+  @Option(names = "--cpu", description = "CPU request, e.g. 2 or 500m.")
+  String cpu;
+
+  @Option(names = "--memory", description = "Memory request, e.g. 4Gi.")
+  String memory;
+
+  @Option(names = "--gpus", description = "Number of GPUs.")
+  String gpus;
+
+  @Option(names = "--priority", description = "Priority class (see: sentinel priorities).")
+  String priority;
+
+  @Option(names = "--queue", description = "Queue (see: sentinel queues).")
+  String queue;
+
+  @Option(
+      names = "--wait",
+      description = "Follow the job to its end; exit 0 if it succeeded, 1 if not.")
   boolean waitForEnd;
 
   @Parameters(paramLabel = "COMMAND", description = "After --: the command and its arguments.")
@@ -94,8 +115,14 @@ final class SubmitCommand extends BackendCommand {
     var queue = backend.queue();
     Optional<Decision> decision = queue.plan().decision(record.id());
     return decision
-        .map(d -> head + ", position " + d.position() + " of " + queue.pending().size()
-            + (d.admitted() ? "" : ": " + d.message()))
+        .map(
+            d ->
+                head
+                    + ", position "
+                    + d.position()
+                    + " of "
+                    + queue.pending().size()
+                    + (d.admitted() ? "" : ": " + d.message()))
         .orElse(head);
   }
 }

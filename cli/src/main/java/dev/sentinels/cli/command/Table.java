@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A kubectl-style table: upper-case headers, columns padded to their widest cell, 3 spaces apart. */
+/**
+ * A kubectl-style table: upper-case headers, columns padded to their widest cell, 3 spaces apart.
+ */
 public final class Table {
 
   private final List<String> headers;

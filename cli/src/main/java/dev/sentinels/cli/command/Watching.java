@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** {@code --watch}: prints a row again whenever a job's state or reason changes, as kubectl does. */
+/**
+ * {@code --watch}: prints a row again whenever a job's state or reason changes, as kubectl does.
+ */
 final class Watching {
 
   private static final long INTERVAL_MILLIS = 1000;

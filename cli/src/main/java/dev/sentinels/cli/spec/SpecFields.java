@@ -29,7 +29,8 @@ final class SpecFields {
           "artifacts",
           "timeout",
           "retries",
-          "labels");
+          "labels",
+          "annotations");
 
   static final List<String> RESOURCES = List.of("cpu", "memory", "gpu");
 
@@ -37,7 +38,7 @@ final class SpecFields {
       List.of("name", "claim", "hostPath", "subPath", "mountPath");
 
   /** Mappings whose keys are the user's own (names of variables, parameters, labels). */
-  static final Set<String> FREE_MAPPINGS = Set.of("env", "params", "labels");
+  static final Set<String> FREE_MAPPINGS = Set.of("env", "params", "labels", "annotations");
 
   private SpecFields() {}
 

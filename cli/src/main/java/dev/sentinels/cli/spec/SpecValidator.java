@@ -70,6 +70,10 @@ final class SpecValidator {
     Integer retries = check(() -> retries(spec.get("retries")));
     Map<String, String> labels =
         check(() -> stringMap("labels", spec.get("labels"), SpecValidator::checkLabel));
+    Map<String, String> annotations =
+        check(
+            () ->
+                stringMap("annotations", spec.get("annotations"), SpecValidator::checkAnnotation));
 
     // Cross-field rules, only where the fields themselves were fine.
     List<String> command = null;
@@ -108,7 +112,8 @@ final class SpecValidator {
         artifacts,
         timeout,
         retries,
-        labels);
+        labels,
+        annotations);
   }
 
   /** Runs one field's conversion; on failure records its problems and yields null. */
@@ -442,6 +447,16 @@ final class SpecValidator {
           field,
           "is not a valid parameter name; use letters, digits, '_', '-' and '.', starting with a"
               + " letter or '_'");
+    }
+  }
+
+  private static void checkAnnotation(String field, String key, String value) {
+    if (!Formats.isLabelKey(key)) {
+      throw new SpecException(
+          field,
+          "is not a valid annotation key; "
+              + LABEL_RULE
+              + ", optionally after a DNS prefix and '/'");
     }
   }
 

@@ -29,7 +29,7 @@ class SpecErrorsTest {
           """
           {name: demo, image: img, resource: {cpu: 1}}   | resource: unknown field; did you mean "resources"?
           {name: demo, image: img, Timeout: 1h}          | Timeout: unknown field; did you mean "timeout"?
-          {name: demo, image: img, flavor: x}            | flavor: unknown field; known fields: name, project, image, command, args, env, params, resources, priority, queue, data, artifacts, timeout, retries, labels
+          {name: demo, image: img, flavor: x}            | flavor: unknown field; known fields: name, project, image, command, args, env, params, resources, priority, queue, data, artifacts, timeout, retries, labels, annotations
           {name: demo, image: img, resources: {gpus: 1}} | resources.gpus: unknown field; did you mean "gpu"?
           {name: demo, image: img, data: [{name: d, claim: c, mount_path: /d}]} | data[0].mount_path: unknown field; did you mean "mountPath"?
           {image: img}                                   | name: is required; add e.g. "name: mnist-baseline"

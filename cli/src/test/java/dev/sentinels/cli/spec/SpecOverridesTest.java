@@ -150,7 +150,7 @@ class SpecOverridesTest {
       textBlock =
           """
           resourcs.gpu=2        | --set resourcs.gpu: unknown field "resourcs"; did you mean "resources"?
-          gpu=2                 | --set gpu: unknown field "gpu"; known fields: name, project, image, command, args, env, params, resources, priority, queue, data, artifacts, timeout, retries, labels
+          gpu=2                 | --set gpu: unknown field "gpu"; known fields: name, project, image, command, args, env, params, resources, priority, queue, data, artifacts, timeout, retries, labels, annotations
           resources.gpus=2      | --set resources.gpus: unknown field "gpus" in resources; did you mean "gpu"?
           resources.gpu.count=2 | --set resources.gpu.count: unknown field "gpu.count" in resources; known fields: cpu, memory, gpu
           command.x=1           | --set command.x: "command" has no fields of its own; set it whole: --set command=VALUE

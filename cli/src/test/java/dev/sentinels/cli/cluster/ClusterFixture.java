@@ -1,0 +1,89 @@
+package dev.sentinels.cli.cluster;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobSpec;
+import dev.sentinels.api.Resources;
+import dev.sentinels.cli.spec.SpecOverrides;
+import dev.sentinels.cli.spec.SpecReader;
+import dev.sentinels.testcluster.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Predicate;
+
+/** Backends on the test cluster, in a namespace of their own, and specs for simulated jobs. */
+final class ClusterFixture {
+
+  final TestCluster cluster;
+  final String namespace;
+
+  ClusterFixture(TestCluster cluster, String prefix) {
+    this.cluster = cluster;
+    this.namespace = cluster.createNamespace(prefix);
+  }
+
+  /** A backend with its own client, as a separate CLI process would have. Close it. */
+  KubernetesBackend backend() {
+    KubernetesClient client = KubeConnection.connect(cluster.kubeconfig().toString(), null);
+    return new KubernetesBackend(client, namespace, Clock.systemUTC());
+  }
+
+  /** A spec whose KWOK pod runs for {@code runFor}, succeeding or failing. */
+  static JobSpec spec(
+      String name, Resources request, String priority, Duration runFor, boolean fails) {
+    SpecOverrides overrides =
+        new SpecOverrides()
+            .name(name)
+            .image("busybox")
+            .cpu(dev.sentinels.api.Quantities.formatCpu(request.cpuMillis()))
+            .memory(dev.sentinels.api.Quantities.toKubernetesBytes(request.memoryBytes()))
+            .gpus(Long.toString(request.gpus()))
+            .set("annotations.sentinels.dev/kwok-duration=" + runFor.toMillis() + "ms");
+    if (priority != null) {
+      overrides.priority(priority);
+    }
+    if (fails) {
+      overrides.set("annotations.sentinels.dev/kwok-fail=\"true\"");
+    }
+    return new SpecReader(dev.sentinels.api.QueueConfig.defaults()).fromOverrides(overrides);
+  }
+
+  static Resources cpus(long cores) {
+    return new Resources(cores * 1000, 1L << 30, 0);
+  }
+
+  static Resources gpus(long count) {
+    return new Resources(1000, 1L << 30, count);
+  }
+
+  /** Runs admission passes until the job satisfies {@code done}, as a waiting CLI does. */
+  static JobRecord awaitJob(
+      KubernetesBackend backend, String id, Predicate<JobRecord> done, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    JobRecord job = backend.get(id);
+    while (!done.test(job)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "job " + id + " did not get there in " + timeout + "; last: " + job);
+      }
+      sleep(300);
+      backend.admit();
+      job = backend.get(id);
+    }
+    return job;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  void deleteNamespace() {
+    cluster.admin().namespaces().withName(namespace).delete();
+  }
+}

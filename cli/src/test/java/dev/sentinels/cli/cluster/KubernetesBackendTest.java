@@ -1,0 +1,204 @@
+package dev.sentinels.cli.cluster;
+
+import static dev.sentinels.cli.cluster.ClusterFixture.awaitJob;
+import static dev.sentinels.cli.cluster.ClusterFixture.cpus;
+import static dev.sentinels.cli.cluster.ClusterFixture.gpus;
+import static dev.sentinels.cli.cluster.ClusterFixture.spec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobState;
+import dev.sentinels.api.Transition;
+import dev.sentinels.cli.queue.Decision;
+import dev.sentinels.testcluster.TestCluster;
+import dev.sentinels.testcluster.TestClusterExtension;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The Kubernetes backend against a real API server, job controller, scheduler and KWOK nodes. */
+@ExtendWith(TestClusterExtension.class)
+class KubernetesBackendTest {
+
+  private ClusterFixture fixture;
+  private KubernetesBackend backend;
+
+  @BeforeEach
+  void setUp(TestCluster cluster) {
+    fixture = new ClusterFixture(cluster, "backend");
+    backend = fixture.backend();
+  }
+
+  @AfterEach
+  void tearDown() {
+    // Cancel what is left so its pods give their capacity back to the next test.
+    for (JobRecord job :
+        backend.list(java.util.EnumSet.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING))) {
+      backend.cancel(job.id(), "test over");
+    }
+    backend.close();
+    fixture.deleteNamespace();
+  }
+
+  @Test
+  void jobRunsOnAKwokNodeAndItsRecordFollowsToSucceeded() {
+    JobRecord submitted =
+        backend.submit(spec("lifecycle", cpus(1), null, Duration.ofSeconds(2), false));
+
+    JobRecord done =
+        awaitJob(backend, submitted.id(), j -> j.state().isTerminal(), Duration.ofSeconds(60));
+
+    assertEquals(JobState.SUCCEEDED, done.state(), () -> "timeline: " + done.timeline());
+    assertEquals(
+        List.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING, JobState.SUCCEEDED),
+        done.timeline().stream().map(Transition::state).toList());
+    assertTrue(done.node().startsWith("kwok-node-"), done.node());
+    assertEquals("normal", done.spec().priority(), "the default class is recorded explicitly");
+
+    Job job =
+        fixture
+            .cluster
+            .admin()
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(fixture.namespace)
+            .withName(JobLauncher.jobName(done.id()))
+            .get();
+    assertNotNull(job);
+    assertEquals(done.id(), job.getMetadata().getLabels().get("sentinels.dev/job-id"));
+    List<EnvVar> env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+    assertTrue(env.contains(new EnvVar("SENTINEL_JOB_ID", done.id(), null)), env::toString);
+    // The record outlives the Job: a finished job stays in history.
+    assertEquals(
+        JobState.SUCCEEDED, backend.list(java.util.EnumSet.of(JobState.SUCCEEDED)).get(0).state());
+  }
+
+  @Test
+  void failingJobEndsFailedWithTheExitCode() {
+    JobRecord submitted = backend.submit(spec("crash", cpus(1), null, Duration.ofSeconds(1), true));
+
+    JobRecord done =
+        awaitJob(backend, submitted.id(), j -> j.state().isTerminal(), Duration.ofSeconds(60));
+
+    assertEquals(JobState.FAILED, done.state());
+    assertTrue(done.reason().contains("exit code 1"), done.reason());
+  }
+
+  @Test
+  void higherPriorityIsAdmittedFirstWhenGpusFree() {
+    // Fill all 8 GPUs (4 nodes x 2) with long jobs.
+    List<String> blockers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      JobRecord blocker =
+          backend.submit(spec("blocker", gpus(2), "urgent", Duration.ofMinutes(10), false));
+      assertTrue(blocker.state().isActive(), () -> "blocker admitted at once: " + blocker);
+      blockers.add(blocker.id());
+    }
+    String low = backend.submit(spec("low", gpus(2), "low", Duration.ofMinutes(10), false)).id();
+    String normal =
+        backend.submit(spec("normal", gpus(2), "normal", Duration.ofMinutes(10), false)).id();
+    String high = backend.submit(spec("high", gpus(2), "high", Duration.ofMinutes(10), false)).id();
+
+    List<Decision> queue = backend.queue().plan().decisions();
+    assertEquals(List.of(high, normal, low), queue.stream().map(Decision::jobId).toList());
+    assertTrue(
+        queue.get(0).message().startsWith("needs 2 gpus, largest free on a node: 0 gpus"),
+        queue.get(0).message());
+
+    backend.cancel(blockers.get(0), "make room");
+    awaitJob(backend, high, j -> j.state().isActive(), Duration.ofSeconds(30));
+    assertEquals(JobState.QUEUED, backend.get(normal).state());
+    assertEquals(JobState.QUEUED, backend.get(low).state());
+
+    backend.cancel(blockers.get(1), "make room");
+    awaitJob(backend, normal, j -> j.state().isActive(), Duration.ofSeconds(30));
+    assertEquals(JobState.QUEUED, backend.get(low).state());
+  }
+
+  @Test
+  void cancelledQueuedJobLeavesTheQueueAndRunningJobStops() {
+    JobRecord running = backend.submit(spec("long", cpus(1), null, Duration.ofMinutes(10), false));
+    awaitJob(backend, running.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(30));
+    JobRecord queued = backend.submit(spec("huge", cpus(64), null, Duration.ofSeconds(1), false));
+    assertEquals(JobState.QUEUED, queued.state());
+
+    backend.cancel(queued.id(), "not needed");
+    backend.cancel(running.id(), "not needed");
+
+    assertEquals(JobState.CANCELLED, backend.get(queued.id()).state());
+    assertEquals(JobState.CANCELLED, backend.get(running.id()).state());
+    assertTrue(backend.queue().pending().isEmpty());
+    Job job =
+        fixture
+            .cluster
+            .admin()
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(fixture.namespace)
+            .withName(JobLauncher.jobName(running.id()))
+            .get();
+    assertTrue(
+        job == null || job.getMetadata().getDeletionTimestamp() != null, "the Job is deleted");
+  }
+
+  @Test
+  void nodeAddedMidRunIsUsedAndCordonedNodeIsNot(TestCluster cluster) {
+    // 4 GPUs on one new node: no existing node (2 GPUs each) can take this job.
+    JobRecord big = backend.submit(spec("four-gpus", gpus(4), null, Duration.ofMinutes(10), false));
+    assertEquals(JobState.QUEUED, big.state());
+    String node = "kwok-extra-" + fixture.namespace.substring(fixture.namespace.length() - 8);
+    cluster.addNode(node, "8", "32Gi", 4);
+    try {
+      cluster
+          .admin()
+          .nodes()
+          .withName(node)
+          .edit(
+              n -> {
+                n.getSpec().setUnschedulable(true);
+                return n;
+              });
+      cluster
+          .admin()
+          .nodes()
+          .withName(node)
+          .waitUntilCondition(
+              n ->
+                  n != null
+                      && n.getStatus().getConditions() != null
+                      && n.getStatus().getConditions().stream()
+                          .anyMatch(
+                              c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())),
+              30,
+              java.util.concurrent.TimeUnit.SECONDS);
+      backend.admit();
+      assertEquals(JobState.QUEUED, backend.get(big.id()).state(), "a cordoned node takes no work");
+
+      cluster
+          .admin()
+          .nodes()
+          .withName(node)
+          .edit(
+              n -> {
+                n.getSpec().setUnschedulable(false);
+                return n;
+              });
+      JobRecord running =
+          awaitJob(backend, big.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(30));
+      assertEquals(node, running.node());
+    } finally {
+      backend.cancel(big.id(), "test over");
+      cluster.admin().nodes().withName(node).delete();
+    }
+  }
+}
