@@ -1,0 +1,144 @@
+package dev.sentinels.cli.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinels.cli.Sentinel;
+import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.testcluster.TestCluster;
+import dev.sentinels.testcluster.TestClusterExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sentinel command line against the test cluster: what a user types, what they see. */
+@ExtendWith(TestClusterExtension.class)
+class CliOnClusterTest {
+
+  private ClusterFixture fixture;
+
+  record Run(int exitCode, String out, String err) {}
+
+  @BeforeEach
+  void setUp(TestCluster cluster) {
+    fixture = new ClusterFixture(cluster, "cli");
+  }
+
+  @AfterEach
+  void tearDown() {
+    fixture.deleteNamespace();
+  }
+
+  private Run sentinel(String... args) {
+    // Options go right after the verb: anything after "--" is the job's command.
+    List<String> all = new ArrayList<>(List.of(args[0]));
+    all.addAll(
+        List.of("--kubeconfig", fixture.cluster.kubeconfig().toString(), "-n", fixture.namespace));
+    all.addAll(List.of(args).subList(1, args.length));
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Sentinel.run(all.toArray(String[]::new));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private int recordCount() {
+    return fixture
+        .cluster
+        .admin()
+        .configMaps()
+        .inNamespace(fixture.namespace)
+        .withLabel("app.kubernetes.io/component", "job-record")
+        .list()
+        .getItems()
+        .size();
+  }
+
+  @Test
+  void badSpecIsRejectedWithOneLineNamingTheFieldAndNothingWritten(@TempDir Path dir)
+      throws Exception {
+    Path spec = dir.resolve("bad.yaml");
+    Files.writeString(spec, "name: demo\nimage: busybox\nresources: {gpu: 1.5}\n");
+
+    Run run = sentinel("submit", "-f", spec.toString());
+
+    assertEquals(ExitCodes.USAGE, run.exitCode());
+    assertEquals("error: resources.gpu: must be a whole number >= 0, got \"1.5\"\n", run.err());
+    assertEquals(0, recordCount());
+
+    Run unknownPriority =
+        sentinel("submit", "--name", "x", "--image", "busybox", "--priority", "hihg");
+    assertEquals(ExitCodes.USAGE, unknownPriority.exitCode());
+    assertTrue(
+        unknownPriority.err().startsWith("error: priority: unknown priority class \"hihg\""),
+        unknownPriority.err());
+    assertEquals(0, recordCount());
+  }
+
+  @Test
+  void submitPrintsTheIdAndStatusShowsItAsJson() {
+    Run submit =
+        sentinel(
+            "submit", "--name", "hello", "--image", "busybox", "--cpu", "1", "-o", "name", "--",
+            "echo", "hi");
+    assertEquals(ExitCodes.OK, submit.exitCode(), submit.err());
+    String id = submit.out().trim();
+    assertTrue(id.matches("hello-[a-z0-9]{5}"), id);
+
+    Run status = sentinel("status", id, "-o", "json");
+    assertEquals(ExitCodes.OK, status.exitCode(), status.err());
+    assertTrue(status.out().contains("\"id\" : \"" + id + "\""), status.out());
+    assertTrue(status.out().contains("\"command\" : [ \"echo\", \"hi\" ]"), status.out());
+
+    Run missing = sentinel("describe", "no-such-job");
+    assertEquals(ExitCodes.NOT_FOUND, missing.exitCode());
+    assertFalse(missing.err().contains("Exception"), missing.err());
+  }
+
+  @Test
+  void unreachableClusterIsExitCodeFourWithAClearMessage(@TempDir Path dir) throws Exception {
+    Path kubeconfig = dir.resolve("config");
+    Files.writeString(
+        kubeconfig,
+        """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: gone, cluster: {server: "https://127.0.0.1:1"}}]
+        users: [{name: u, user: {token: t}}]
+        contexts: [{name: gone, context: {cluster: gone, user: u}}]
+        current-context: gone
+        """);
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = Sentinel.run("status", "--kubeconfig", kubeconfig.toString());
+    } finally {
+      System.setErr(oldErr);
+    }
+    String text = err.toString(StandardCharsets.UTF_8);
+    assertEquals(ExitCodes.UNREACHABLE, code, text);
+    assertTrue(text.startsWith("error: cannot reach the Kubernetes API server"), text);
+    assertEquals(1, text.lines().count(), text);
+  }
+}
