@@ -48,7 +48,7 @@ all_running() {
   local pidfile
   [ -d "$STATE/pids" ] || return 1
   for pidfile in "$STATE"/pids/*.pid; do
-    [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null || return 1
+    [ -f "$pidfile" ] && ours "$(cat "$pidfile")" || return 1
   done
   api_ready
 }
@@ -238,12 +238,17 @@ nodes_ready() {
   [ "$ready" -ge "$NODES" ]
 }
 
+ours() { # pid: true if it is still one of our processes (a stale pid file may name a reused pid)
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF "$STATE"
+}
+
 down() {
   local pidfile pid
   if [ -d "$STATE/pids" ]; then
     for pidfile in "$STATE"/pids/*.pid; do
       [ -f "$pidfile" ] || continue
       pid=$(cat "$pidfile")
+      ours "$pid" || { rm -f "$pidfile"; continue; }
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     done
     for pidfile in "$STATE"/pids/*.pid; do
