@@ -4,15 +4,11 @@ import dev.sentinels.cli.backend.Backend;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** A command that works against a backend: opens it, runs, closes it. */
 abstract class BackendCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions;
-
-  @Spec CommandSpec spec;
 
   @Override
   public final Integer call() {

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sentinels.cli.Sentinel;
+import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +24,6 @@ class CliOnClusterTest {
 
   private ClusterFixture fixture;
 
-  record Run(int exitCode, String out, String err) {}
-
   @BeforeEach
   void setUp(TestCluster cluster) {
     fixture = new ClusterFixture(cluster, "cli");
@@ -39,26 +34,13 @@ class CliOnClusterTest {
     fixture.deleteNamespace();
   }
 
-  private Run sentinel(String... args) {
+  private CliRun sentinel(String... args) {
     // Options go right after the verb: anything after "--" is the job's command.
     List<String> all = new ArrayList<>(List.of(args[0]));
     all.addAll(
         List.of("--kubeconfig", fixture.cluster.kubeconfig().toString(), "-n", fixture.namespace));
     all.addAll(List.of(args).subList(1, args.length));
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Sentinel.run(all.toArray(String[]::new));
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    return CliRun.of(all.toArray(String[]::new));
   }
 
   private int recordCount() {
@@ -79,13 +61,13 @@ class CliOnClusterTest {
     Path spec = dir.resolve("bad.yaml");
     Files.writeString(spec, "name: demo\nimage: busybox\nresources: {gpu: 1.5}\n");
 
-    Run run = sentinel("submit", "-f", spec.toString());
+    CliRun run = sentinel("submit", "-f", spec.toString());
 
     assertEquals(ExitCodes.USAGE, run.exitCode());
     assertEquals("error: resources.gpu: must be a whole number >= 0, got \"1.5\"\n", run.err());
     assertEquals(0, recordCount());
 
-    Run unknownPriority =
+    CliRun unknownPriority =
         sentinel("submit", "--name", "x", "--image", "busybox", "--priority", "hihg");
     assertEquals(ExitCodes.USAGE, unknownPriority.exitCode());
     assertTrue(
@@ -96,7 +78,7 @@ class CliOnClusterTest {
 
   @Test
   void submitPrintsTheIdAndStatusShowsItAsJson() {
-    Run submit =
+    CliRun submit =
         sentinel(
             "submit", "--name", "hello", "--image", "busybox", "--cpu", "1", "-o", "name", "--",
             "echo", "hi");
@@ -104,12 +86,12 @@ class CliOnClusterTest {
     String id = submit.out().trim();
     assertTrue(id.matches("hello-[a-z0-9]{5}"), id);
 
-    Run status = sentinel("status", id, "-o", "json");
+    CliRun status = sentinel("status", id, "-o", "json");
     assertEquals(ExitCodes.OK, status.exitCode(), status.err());
     assertTrue(status.out().contains("\"id\" : \"" + id + "\""), status.out());
     assertTrue(status.out().contains("\"command\" : [ \"echo\", \"hi\" ]"), status.out());
 
-    Run missing = sentinel("describe", "no-such-job");
+    CliRun missing = sentinel("describe", "no-such-job");
     assertEquals(ExitCodes.NOT_FOUND, missing.exitCode());
     assertFalse(missing.err().contains("Exception"), missing.err());
   }
@@ -127,16 +109,9 @@ class CliOnClusterTest {
         contexts: [{name: gone, context: {cluster: gone, user: u}}]
         current-context: gone
         """);
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = Sentinel.run("status", "--kubeconfig", kubeconfig.toString());
-    } finally {
-      System.setErr(oldErr);
-    }
-    String text = err.toString(StandardCharsets.UTF_8);
+    CliRun run = CliRun.of("status", "--kubeconfig", kubeconfig.toString());
+    int code = run.exitCode();
+    String text = run.err();
     assertEquals(ExitCodes.UNREACHABLE, code, text);
     assertTrue(text.startsWith("error: cannot reach the Kubernetes API server"), text);
     assertEquals(1, text.lines().count(), text);
