@@ -159,15 +159,7 @@ class KubernetesBackendTest {
     String node = "kwok-extra-" + fixture.namespace.substring(fixture.namespace.length() - 8);
     cluster.addNode(node, "8", "32Gi", 4);
     try {
-      cluster
-          .admin()
-          .nodes()
-          .withName(node)
-          .edit(
-              n -> {
-                n.getSpec().setUnschedulable(true);
-                return n;
-              });
+      cordon(cluster, node, true);
       cluster
           .admin()
           .nodes()
@@ -184,15 +176,7 @@ class KubernetesBackendTest {
       backend.admit();
       assertEquals(JobState.QUEUED, backend.get(big.id()).state(), "a cordoned node takes no work");
 
-      cluster
-          .admin()
-          .nodes()
-          .withName(node)
-          .edit(
-              n -> {
-                n.getSpec().setUnschedulable(false);
-                return n;
-              });
+      cordon(cluster, node, false);
       JobRecord running =
           awaitJob(backend, big.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(30));
       assertEquals(node, running.node());
@@ -200,5 +184,17 @@ class KubernetesBackendTest {
       backend.cancel(big.id(), "test over");
       cluster.admin().nodes().withName(node).delete();
     }
+  }
+
+  /** A merge patch without resourceVersion: KWOK updates the node's status at the same time. */
+  private static void cordon(TestCluster cluster, String node, boolean unschedulable) {
+    cluster
+        .admin()
+        .nodes()
+        .withName(node)
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE),
+            "{\"spec\":{\"unschedulable\":" + unschedulable + "}}");
   }
 }
