@@ -224,11 +224,22 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public List<JobRecord> list(Set<JobState> states) {
+    // Stored states may lag the cluster (no pass since a job ended): also fetch the active
+    // records, bring them up to date, then filter.
+    Set<JobState> query = java.util.EnumSet.noneOf(JobState.class);
+    query.addAll(states);
+    if (!states.isEmpty() && !states.equals(Set.of(JobState.QUEUED))) {
+      query.add(JobState.ADMITTED);
+      query.add(JobState.RUNNING);
+    }
     List<JobRecord> records = new ArrayList<>();
-    for (Stored stored : store.list(states.toArray(JobState[]::new))) {
+    for (Stored stored : store.list(query.toArray(JobState[]::new))) {
       records.add(stored.record());
     }
-    records = withLiveState(records);
+    records = new ArrayList<>(withLiveState(records));
+    if (!states.isEmpty()) {
+      records.removeIf(r -> !states.contains(r.state()));
+    }
     records.sort(
         Comparator.comparing(JobRecord::submittedAt).reversed().thenComparing(JobRecord::id));
     return records;
