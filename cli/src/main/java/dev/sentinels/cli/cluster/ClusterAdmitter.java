@@ -58,7 +58,7 @@ final class ClusterAdmitter {
   /** Bounds one pass's intent (kept in a Lease annotation) and its duration. */
   static final int MAX_ADMISSIONS_PER_PASS = 1000;
 
-  private static final int WRITERS = 8;
+  private static final int WRITERS = 32;
 
   private final KubernetesClient client;
   private final String namespace;
