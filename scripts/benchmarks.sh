@@ -11,9 +11,12 @@ command -v hyperfine >/dev/null || { echo "benchmarks: hyperfine is needed (apt-
 ./mvnw -q -B -DskipTests package test-compile
 bash scripts/testcluster.sh down >/dev/null 2>&1 || true
 eval "$(bash scripts/testcluster.sh up)"
+trap 'bash scripts/testcluster.sh down >/dev/null 2>&1' EXIT
 KC=$KUBECONFIG
 CP="cli/target/test-classes:cli/target/classes:cli/target/lib/*"
-bench() { java -XX:+UseParallelGC -cp "$CP" dev.sentinels.cli.cluster.ClusterBenchmarks "$@" 2>/dev/null; }
+bench() { # prints its row, and shows it as it comes
+  java -XX:+UseParallelGC -cp "$CP" dev.sentinels.cli.cluster.ClusterBenchmarks "$@" 2>/dev/null | tee >(cat >&2)
+}
 
 # Room for the admission benchmark: 20 CPU-only nodes with 1000 pod slots each.
 for i in $(seq 0 19); do
@@ -56,6 +59,7 @@ bin/sentinel queue -n bench-queue >/dev/null # writes the class data cache
 queue_time=$(hf queue --warmup 1 --runs 5 "bin/sentinel queue -n bench-queue")
 
 echo "benchmarks: cold status against kubectl" >&2
+kubectl create namespace bench-status >/dev/null
 for i in 1 2 3; do bin/sentinel submit -n bench-status --name small --image busybox --cpu 100m -o name >/dev/null; done
 mapfile -t status_times < <(hf status --warmup 2 --runs 15 \
   "bin/sentinel status -n bench-status" "kubectl get configmaps -n bench-status")
@@ -106,12 +110,11 @@ scheduler and KWOK create and bind the pods on the same cores meanwhile. Target:
 | cold \`sentinel status\` (JDK 25 + AOT cache) | ${status25:-not measured (no JDK 25)} | ≤ 1.5× kubectl |
 | \`kubectl get configmaps\` (the yardstick) | ${status_times[1]} | |
 
-$setup
+Setup for the queue and scheduler rows (not timed above): $(echo "$setup" | sed 's/^| //; s/ |.*| \(.*\) s |.*$/ (\1 s)/').
 
 ## Scheduler
 
 \`sentinel scheduler\` watching a namespace with $big queued jobs (and the admitted ones above in other
 namespaces), 45 s after start: peak RSS $hwm, current RSS $rss (JVM defaults, no heap flags).
 MD
-bash scripts/testcluster.sh down >/dev/null
 echo "benchmarks: wrote docs/benchmarks.md" >&2

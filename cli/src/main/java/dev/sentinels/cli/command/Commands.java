@@ -15,6 +15,7 @@ public final class Commands {
     QueuesCommand.class,
     NodesCommand.class,
     SchedulerCommand.class,
+    CompletionCommand.class,
   };
 
   private Commands() {}

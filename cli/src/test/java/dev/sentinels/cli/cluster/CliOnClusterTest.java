@@ -97,6 +97,38 @@ class CliOnClusterTest {
   }
 
   @Test
+  void logsFollowsTheJobToItsEnd() {
+    CliRun submit =
+        sentinel(
+            "submit",
+            "--name",
+            "talker",
+            "--image",
+            "busybox",
+            "--cpu",
+            "100m",
+            "-o",
+            "name",
+            "--set",
+            "annotations.sentinels.dev/kwok-duration=3s");
+    assertEquals(ExitCodes.OK, submit.exitCode(), submit.err());
+    String id = submit.out().trim();
+
+    CliRun logs = sentinel("logs", "-f", id);
+
+    assertEquals(ExitCodes.OK, logs.exitCode(), logs.err());
+    assertTrue(logs.out().contains("kwok: simulated container"), logs.out());
+    // The pod has ended; the Job controller marks the Job complete a moment later.
+    try (KubernetesBackend backend = fixture.backend()) {
+      ClusterFixture.awaitJob(
+          backend,
+          id,
+          j -> j.state() == dev.sentinels.api.JobState.SUCCEEDED,
+          java.time.Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
   void unreachableClusterIsExitCodeFourWithAClearMessage(@TempDir Path dir) throws Exception {
     Path kubeconfig = dir.resolve("config");
     Files.writeString(
