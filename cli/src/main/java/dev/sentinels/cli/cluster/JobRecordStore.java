@@ -5,8 +5,6 @@ import dev.sentinels.api.JobState;
 import dev.sentinels.cli.backend.RecordCodec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ConfigMapList;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Job records as ConfigMaps, one per experiment ({@code sentinel-<id>}), labelled so lists filter
@@ -88,30 +87,34 @@ final class JobRecordStore {
     }
   }
 
-  /** Records in any of {@code states} (all when empty), paginated server-side. */
+  /** Records in any of {@code states} (all when empty), paginated and filtered server-side. */
   List<Stored> list(JobState... states) {
+    StringBuilder selector =
+        new StringBuilder(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
+            .append(',')
+            .append(Labels.COMPONENT)
+            .append("=job-record");
+    if (states.length > 0) {
+      selector.append(',').append(Labels.STATE).append(" in (");
+      selector.append(String.join(",", Arrays.stream(states).map(JobState::display).toList()));
+      selector.append(')');
+    }
     List<Stored> result = new ArrayList<>();
-    String continueToken = null;
-    do {
-      var query =
-          client
-              .configMaps()
-              .inNamespace(namespace)
-              .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-              .withLabel(Labels.COMPONENT, "job-record");
-      if (states.length > 0) {
-        query =
-            query.withLabelIn(
-                Labels.STATE, Arrays.stream(states).map(JobState::display).toArray(String[]::new));
-      }
-      ConfigMapList page =
-          query.list(
-              new ListOptionsBuilder().withLimit(PAGE_SIZE).withContinue(continueToken).build());
-      for (ConfigMap map : page.getItems()) {
-        result.add(fromConfigMap(map));
-      }
-      continueToken = page.getMetadata().getContinue();
-    } while (continueToken != null && !continueToken.isEmpty());
+    StreamingList.each(
+        client,
+        "/api/v1/namespaces/" + namespace + "/configmaps",
+        selector.toString(),
+        null,
+        Set.of("data"),
+        item -> {
+          var data = item.fields().get("data");
+          if (data != null && data.hasNonNull(Labels.RECORD_KEY)) {
+            result.add(
+                new Stored(
+                    RecordCodec.fromJson(data.get(Labels.RECORD_KEY).asString()),
+                    item.resourceVersion()));
+          }
+        });
     return result;
   }
 

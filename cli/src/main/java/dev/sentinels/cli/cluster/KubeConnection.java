@@ -40,19 +40,10 @@ public final class KubeConnection {
 
   /** A client for {@code kubeconfig} (null: $KUBECONFIG or ~/.kube/config) and {@code context}. */
   public static KubernetesClient connect(String kubeconfig, String context) {
-    Config config;
-    try {
-      if (kubeconfig != null) {
-        String text = Files.readString(Path.of(kubeconfig));
-        config = Config.fromKubeconfig(context, text, kubeconfig);
-      } else {
-        config = Config.autoConfigure(context);
-      }
-    } catch (IOException e) {
-      throw SentinelException.invalid(
-          "--kubeconfig: cannot read " + kubeconfig + ": " + e.getMessage());
-    } catch (KubernetesClientException | IllegalArgumentException e) {
-      throw SentinelException.invalid("kubeconfig: " + oneLine(e.getMessage()));
+    Path file = kubeconfig != null ? Path.of(kubeconfig) : singleKubeconfigFile();
+    Config config = file == null ? null : Kubeconfig.read(file, context).orElse(null);
+    if (config == null) {
+      config = fabric8Config(kubeconfig, context);
     }
     if (context != null
         && config.getCurrentContext() != null
@@ -69,6 +60,31 @@ public final class KubeConnection {
             .withRequestTimeout(30_000)
             .build();
     return new KubernetesClientBuilder().withConfig(tuned).build();
+  }
+
+  /** fabric8's full kubeconfig support: exec plugins, auth providers, merged files, in-cluster. */
+  private static Config fabric8Config(String kubeconfig, String context) {
+    try {
+      if (kubeconfig != null) {
+        return Config.fromKubeconfig(context, Files.readString(Path.of(kubeconfig)), kubeconfig);
+      }
+      return Config.autoConfigure(context);
+    } catch (IOException e) {
+      throw SentinelException.invalid(
+          "--kubeconfig: cannot read " + kubeconfig + ": " + e.getMessage());
+    } catch (KubernetesClientException | IllegalArgumentException e) {
+      throw SentinelException.invalid("kubeconfig: " + oneLine(e.getMessage()));
+    }
+  }
+
+  /** The one kubeconfig file kubectl would read, or null when several are merged (or none). */
+  private static Path singleKubeconfigFile() {
+    String env = System.getenv("KUBECONFIG");
+    if (env != null && !env.isBlank()) {
+      return env.contains(java.io.File.pathSeparator) ? null : Path.of(env);
+    }
+    Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
+    return Files.isRegularFile(home) ? home : null;
   }
 
   /**

@@ -269,12 +269,14 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public QueueView queue() {
+    // The two reads are independent; on a long queue each takes a while.
+    var capacity = java.util.concurrent.CompletableFuture.supplyAsync(monitor::read);
     Map<String, Stored> records = new LinkedHashMap<>();
     for (Stored stored : store.list(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) {
       records.put(stored.record().id(), stored);
     }
     ClusterAdmitter planner = admitter("reader", AdmissionLease.HolderKind.CLI, CLI_LEASE);
-    var plan = planner.plan(records, monitor.read(), clock.instant());
+    var plan = planner.plan(records, capacity.join(), clock.instant());
     Map<String, JobRecord> pending = new LinkedHashMap<>();
     records.values().stream()
         .map(Stored::record)

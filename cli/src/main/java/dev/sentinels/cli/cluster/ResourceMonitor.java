@@ -2,19 +2,16 @@ package dev.sentinels.cli.cluster;
 
 import dev.sentinels.api.Resources;
 import dev.sentinels.cli.backend.NodeView;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What the cluster can take: allocatable of each node minus the requests of the non-terminated pods
@@ -36,31 +33,22 @@ final class ResourceMonitor {
     Map<String, Resources> requested = new HashMap<>();
     Map<String, Integer> podCounts = new HashMap<>();
     Map<String, String> boundJobs = new HashMap<>();
-    String continueToken = null;
-    do {
-      PodList page =
-          client
-              .pods()
-              .inAnyNamespace()
-              .withoutField("status.phase", "Succeeded")
-              .withoutField("status.phase", "Failed")
-              .withoutField("spec.nodeName", "")
-              .list(
-                  new ListOptionsBuilder()
-                      .withLimit(JobRecordStore.PAGE_SIZE)
-                      .withContinue(continueToken)
-                      .build());
-      for (Pod pod : page.getItems()) {
-        String node = pod.getSpec().getNodeName();
-        requested.merge(node, podRequests(pod), Resources::plus);
-        podCounts.merge(node, 1, Integer::sum);
-        Map<String, String> labels = pod.getMetadata().getLabels();
-        if (labels != null && labels.containsKey(Labels.JOB_ID)) {
-          boundJobs.put(labels.get(Labels.JOB_ID), node);
-        }
-      }
-      continueToken = page.getMetadata().getContinue();
-    } while (continueToken != null && !continueToken.isEmpty());
+    StreamingList.each(
+        client,
+        "/api/v1/pods",
+        null,
+        "status.phase!=Succeeded,status.phase!=Failed,spec.nodeName!=",
+        Set.of("spec"),
+        item -> {
+          JsonNode spec = item.fields().get("spec");
+          String node = spec.path("nodeName").asString();
+          requested.merge(node, podRequests(spec), Resources::plus);
+          podCounts.merge(node, 1, Integer::sum);
+          String jobId = item.labels().get(Labels.JOB_ID);
+          if (jobId != null) {
+            boundJobs.put(jobId, node);
+          }
+        });
 
     List<NodeView> nodes = new ArrayList<>();
     for (Node node : client.nodes().list().getItems()) {
@@ -91,46 +79,44 @@ final class ResourceMonitor {
   }
 
   /** As the scheduler counts it: the sum over containers, or the largest init container if more. */
-  static Resources podRequests(Pod pod) {
+  static Resources podRequests(JsonNode spec) {
     Resources containers = Resources.ZERO;
-    for (Container container : pod.getSpec().getContainers()) {
-      containers = containers.plus(containerRequests(container.getResources()));
+    for (JsonNode container : spec.path("containers")) {
+      containers = containers.plus(containerRequests(container.path("resources")));
     }
     Resources init = Resources.ZERO;
-    if (pod.getSpec().getInitContainers() != null) {
-      for (Container container : pod.getSpec().getInitContainers()) {
-        Resources r = containerRequests(container.getResources());
-        init =
-            new Resources(
-                Math.max(init.cpuMillis(), r.cpuMillis()),
-                Math.max(init.memoryBytes(), r.memoryBytes()),
-                Math.max(init.gpus(), r.gpus()));
-      }
+    for (JsonNode container : spec.path("initContainers")) {
+      Resources r = containerRequests(container.path("resources"));
+      init =
+          new Resources(
+              Math.max(init.cpuMillis(), r.cpuMillis()),
+              Math.max(init.memoryBytes(), r.memoryBytes()),
+              Math.max(init.gpus(), r.gpus()));
     }
     Resources total =
         new Resources(
             Math.max(containers.cpuMillis(), init.cpuMillis()),
             Math.max(containers.memoryBytes(), init.memoryBytes()),
             Math.max(containers.gpus(), init.gpus()));
-    if (pod.getSpec().getOverhead() != null) {
-      total = total.plus(resources(pod.getSpec().getOverhead()));
+    if (spec.has("overhead")) {
+      total = total.plus(resources(quantities(spec.path("overhead"))));
     }
     return total;
   }
 
   /** A container's requests; a limit without a request counts as the request, as in Kubernetes. */
-  private static Resources containerRequests(ResourceRequirements requirements) {
-    if (requirements == null) {
-      return Resources.ZERO;
-    }
-    Map<String, Quantity> merged = new HashMap<>();
-    if (requirements.getLimits() != null) {
-      merged.putAll(requirements.getLimits());
-    }
-    if (requirements.getRequests() != null) {
-      merged.putAll(requirements.getRequests());
-    }
+  private static Resources containerRequests(JsonNode requirements) {
+    Map<String, Quantity> merged = new HashMap<>(quantities(requirements.path("limits")));
+    merged.putAll(quantities(requirements.path("requests")));
     return resources(merged);
+  }
+
+  private static Map<String, Quantity> quantities(JsonNode map) {
+    Map<String, Quantity> result = new HashMap<>();
+    for (var entry : map.properties()) {
+      result.put(entry.getKey(), new Quantity(entry.getValue().asString()));
+    }
+    return result;
   }
 
   static Resources resources(Map<String, Quantity> quantities) {
