@@ -8,6 +8,12 @@ public record Resources(long cpuMillis, long memoryBytes, long gpus) {
 
   public static final Resources ZERO = new Resources(0, 0, 0);
 
+  /**
+   * A dimension a quota does not limit. Far below overflow, so sums of a few stay exact and still
+   * read as unbounded.
+   */
+  public static final long UNBOUNDED = Long.MAX_VALUE / 4;
+
   public Resources {
     if (cpuMillis < 0 || memoryBytes < 0 || gpus < 0) {
       throw new IllegalArgumentException(
@@ -48,9 +54,12 @@ public record Resources(long cpuMillis, long memoryBytes, long gpus) {
   /** Human form, e.g. {@code 2 cpu, 8Gi, 1 gpu}. */
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder(Quantities.formatCpu(cpuMillis)).append(" cpu, ");
-    text.append(Quantities.formatBytes(memoryBytes));
-    if (gpus > 0) {
+    StringBuilder text = new StringBuilder();
+    text.append(cpuMillis >= UNBOUNDED ? "any" : Quantities.formatCpu(cpuMillis)).append(" cpu, ");
+    text.append(memoryBytes >= UNBOUNDED ? "any memory" : Quantities.formatBytes(memoryBytes));
+    if (gpus >= UNBOUNDED) {
+      text.append(", any gpus");
+    } else if (gpus > 0) {
       text.append(", ").append(gpus).append(gpus == 1 ? " gpu" : " gpus");
     }
     return text.toString();

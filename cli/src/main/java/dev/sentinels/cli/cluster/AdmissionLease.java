@@ -58,7 +58,7 @@ final class AdmissionLease {
   }
 
   /** Who else holds it, for messages and to decide whether to wait. */
-  record Holder(String identity, HolderKind kind, ZonedDateTime renewedAt) {}
+  record Holder(String identity, HolderKind kind, ZonedDateTime renewedAt, int transitions) {}
 
   private final KubernetesClient client;
   private final String namespace;
@@ -138,7 +138,10 @@ final class AdmissionLease {
         new Holder(
             lease.getSpec().getHolderIdentity(),
             HolderKind.valueOf(kindName.toUpperCase()),
-            lease.getSpec().getRenewTime()));
+            lease.getSpec().getRenewTime(),
+            lease.getSpec().getLeaseTransitions() == null
+                ? 0
+                : lease.getSpec().getLeaseTransitions()));
   }
 
   /** Extends the lease; fails with {@link LostLeaseException} if it was taken over. */

@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,8 +144,8 @@ final class ClusterAdmitter {
     for (Stored stored : store.list(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) {
       records.put(stored.record().id(), stored);
     }
-    Map<String, Job> jobs = jobsById();
-    Map<String, List<Pod>> pods = podsByJobId();
+    Map<String, Job> jobs = JobObjects.jobsById(client, namespace);
+    Map<String, List<Pod>> pods = JobObjects.podsByJobId(client, namespace);
     Set<String> priorityClasses = priorityClasses();
     List<String> admitted = new ArrayList<>();
     List<String> updated = new ArrayList<>();
@@ -332,42 +331,6 @@ final class ClusterAdmitter {
                 c ->
                     ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
                         && "True".equals(c.getStatus()));
-  }
-
-  Map<String, Job> jobsById() {
-    Map<String, Job> byId = new HashMap<>();
-    for (Job job :
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(namespace)
-            .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-            .list()
-            .getItems()) {
-      String id = job.getMetadata().getLabels().get(Labels.JOB_ID);
-      if (id != null) {
-        byId.put(id, job);
-      }
-    }
-    return byId;
-  }
-
-  Map<String, List<Pod>> podsByJobId() {
-    Map<String, List<Pod>> byId = new HashMap<>();
-    for (Pod pod :
-        client
-            .pods()
-            .inNamespace(namespace)
-            .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-            .list()
-            .getItems()) {
-      String id = pod.getMetadata().getLabels().get(Labels.JOB_ID);
-      if (id != null) {
-        byId.computeIfAbsent(id, k -> new ArrayList<>()).add(pod);
-      }
-    }
-    return byId;
   }
 
   /** PriorityClasses the cluster defines; none when this user may not list them. */

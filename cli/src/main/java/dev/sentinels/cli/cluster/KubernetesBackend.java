@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -166,33 +167,22 @@ public final class KubernetesBackend implements Backend {
     ClusterAdmitter admitter = admitter(identity("cli"), AdmissionLease.HolderKind.CLI, CLI_LEASE);
     Instant deadline = clock.instant().plus(CLI_LEASE).plusSeconds(5);
     Integer transitionsSeen = null;
-    while (true) {
+    while (clock.instant().isBefore(deadline)) {
       PassReport report = admitter.pass(true);
       if (report.heldBy() == null) {
         return;
       }
-      var lease = client.leases().inNamespace(namespace).withName(AdmissionLease.NAME).get();
-      if (lease == null) {
-        continue;
-      }
-      String kind =
-          lease.getMetadata().getAnnotations() == null
-              ? "cli"
-              : lease
-                  .getMetadata()
-                  .getAnnotations()
-                  .getOrDefault(AdmissionLease.HOLDER_KIND_ANNOTATION, "cli");
-      if ("scheduler".equals(kind)) {
-        return; // it watches records and will pass promptly
-      }
-      Integer transitions = lease.getSpec().getLeaseTransitions();
-      if (transitionsSeen == null) {
-        transitionsSeen = transitions;
-      } else if (transitions != null && !transitions.equals(transitionsSeen)) {
-        return; // taken anew after our write: that pass sees it
-      }
-      if (clock.instant().isAfter(deadline)) {
-        return;
+      Optional<AdmissionLease.Holder> holder = admitter.lease().holder();
+      if (holder.isPresent()) {
+        if (holder.get().kind() == AdmissionLease.HolderKind.SCHEDULER) {
+          return; // it watches records and will pass promptly
+        }
+        int transitions = holder.get().transitions();
+        if (transitionsSeen == null) {
+          transitionsSeen = transitions;
+        } else if (transitions != transitionsSeen) {
+          return; // taken anew after our write: that pass sees it
+        }
       }
       sleep(50);
     }
@@ -253,9 +243,8 @@ public final class KubernetesBackend implements Backend {
     if (records.stream().noneMatch(r -> r.state().isActive())) {
       return records;
     }
-    ClusterAdmitter reader = admitter("reader", AdmissionLease.HolderKind.CLI, CLI_LEASE);
-    Map<String, Job> jobs = reader.jobsById();
-    Map<String, List<Pod>> pods = reader.podsByJobId();
+    Map<String, Job> jobs = JobObjects.jobsById(client, namespace);
+    Map<String, List<Pod>> pods = JobObjects.podsByJobId(client, namespace);
     Instant now = clock.instant();
     List<JobRecord> live = new ArrayList<>(records.size());
     for (JobRecord record : records) {

@@ -124,12 +124,12 @@ public final class QueueConfigReader {
     try {
       return new Resources(
           map.get("cpu") == null
-              ? Long.MAX_VALUE / 4
+              ? Resources.UNBOUNDED
               : Quantities.parseCpuMillis(text(map.get("cpu"))),
           map.get("memory") == null
-              ? Long.MAX_VALUE / 4
+              ? Resources.UNBOUNDED
               : Quantities.parseBytes(text(map.get("memory"))),
-          map.get("gpu") == null ? Long.MAX_VALUE / 4 : number(field + ".gpu", map.get("gpu")));
+          map.get("gpu") == null ? Resources.UNBOUNDED : number(field + ".gpu", map.get("gpu")));
     } catch (IllegalArgumentException e) {
       throw new SpecException(field, e.getMessage());
     }

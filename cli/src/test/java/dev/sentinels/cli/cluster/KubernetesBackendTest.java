@@ -125,6 +125,54 @@ class KubernetesBackendTest {
   }
 
   @Test
+  void queueQuotaFromTheConfigMapHoldsJobsBack(TestCluster cluster) {
+    cluster
+        .admin()
+        .configMaps()
+        .inNamespace(fixture.namespace)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(KubernetesBackend.CONFIG_MAP)
+                .endMetadata()
+                .addToData("config.yaml", "queues:\n  - {name: research, quota: {gpu: 2}}\n")
+                .build())
+        .create();
+    try (KubernetesBackend configured = fixture.backend()) {
+      var first = spec("q1", gpus(2), null, Duration.ofMinutes(10), false);
+      var second = spec("q2", gpus(1), null, Duration.ofMinutes(10), false);
+      JobRecord a = configured.submit(withQueue(first, "research"));
+      JobRecord b = configured.submit(withQueue(second, "research"));
+
+      assertTrue(a.state().isActive(), a::toString);
+      assertEquals(JobState.QUEUED, b.state());
+      assertEquals(
+          "queue research at quota: 2/2 gpus held",
+          configured.queue().plan().decision(b.id()).orElseThrow().message());
+    }
+  }
+
+  private static dev.sentinels.api.JobSpec withQueue(dev.sentinels.api.JobSpec s, String queue) {
+    return new dev.sentinels.api.JobSpec(
+        s.name(),
+        s.project(),
+        s.image(),
+        s.command(),
+        s.args(),
+        s.env(),
+        s.params(),
+        s.resources(),
+        s.priority(),
+        queue,
+        s.data(),
+        s.artifacts(),
+        s.timeout(),
+        s.retries(),
+        s.labels(),
+        s.annotations());
+  }
+
+  @Test
   void cancelledQueuedJobLeavesTheQueueAndRunningJobStops() {
     JobRecord running = backend.submit(spec("long", cpus(1), null, Duration.ofMinutes(10), false));
     awaitJob(backend, running.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(30));
