@@ -80,6 +80,12 @@ public record JobRecord(
         id, spec, user, priorityValue, next, why, submittedAt, node, longer, attributes);
   }
 
+  /** The same state for another reason (e.g. why an admitted job's pod is not starting). */
+  public JobRecord withReason(String why) {
+    return new JobRecord(
+        id, spec, user, priorityValue, state, why, submittedAt, node, timeline, attributes);
+  }
+
   public JobRecord withNode(String nodeName) {
     return new JobRecord(
         id, spec, user, priorityValue, state, reason, submittedAt, nodeName, timeline, attributes);

@@ -76,6 +76,17 @@ final class JobStatusDeriver {
               .transition(
                   JobState.RUNNING, "Running on " + pod.getSpec().getNodeName(), startedAt));
     }
+    // Admitted but the pod cannot start (a missing volume, say): say why, without a new state.
+    Optional<String> stuck =
+        pods.stream()
+            .filter(p -> p.getStatus() != null && p.getStatus().getConditions() != null)
+            .flatMap(p -> p.getStatus().getConditions().stream())
+            .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+            .map(c -> "Pending: " + (c.getMessage() == null ? c.getReason() : c.getMessage()))
+            .findFirst();
+    if (stuck.isPresent() && !stuck.get().equals(record.reason())) {
+      return Optional.of(record.withReason(stuck.get()));
+    }
     return Optional.empty();
   }
 

@@ -83,6 +83,30 @@ class KubernetesBackendTest {
   }
 
   @Test
+  void admittedJobWhosePodCannotStartSaysWhy() {
+    var spec =
+        new dev.sentinels.cli.spec.SpecReader(dev.sentinels.api.QueueConfig.defaults())
+            .fromOverrides(
+                new dev.sentinels.cli.spec.SpecOverrides()
+                    .name("no-data")
+                    .image("busybox")
+                    .set("data=[{name: d, claim: no-such-claim, mountPath: /data}]"));
+    JobRecord submitted = backend.submit(spec);
+
+    JobRecord stuck =
+        awaitJob(
+            backend,
+            submitted.id(),
+            j -> j.reason() != null && j.reason().startsWith("Pending:"),
+            Duration.ofSeconds(30));
+
+    assertEquals(JobState.ADMITTED, stuck.state());
+    assertTrue(
+        stuck.reason().contains("persistentvolumeclaim \"no-such-claim\" not found"),
+        stuck.reason());
+  }
+
+  @Test
   void failingJobEndsFailedWithTheExitCode() {
     JobRecord submitted = backend.submit(spec("crash", cpus(1), null, Duration.ofSeconds(1), true));
 
