@@ -87,9 +87,9 @@ final class StatusCommand extends BackendCommand {
       case name -> jobs.forEach(j -> out.println(j.id()));
       default -> {
         boolean wide = output.format() == OutputOptions.Format.wide;
-        Table table =
-            wide
-                ? new Table(
+        List<String> headers =
+            new ArrayList<>(
+                List.of(
                     "ID",
                     "STATE",
                     "QUEUE",
@@ -99,21 +99,11 @@ final class StatusCommand extends BackendCommand {
                     "CPU",
                     "MEMORY",
                     "GPU",
-                    "NODE",
-                    "USER",
-                    "IMAGE",
-                    "REASON")
-                : new Table(
-                    "ID",
-                    "STATE",
-                    "QUEUE",
-                    "PRIORITY",
-                    "AGE",
-                    "DURATION",
-                    "CPU",
-                    "MEMORY",
-                    "GPU",
-                    "NODE");
+                    "NODE"));
+        if (wide) {
+          headers.addAll(List.of("USER", "IMAGE", "REASON"));
+        }
+        Table table = new Table(headers.toArray(String[]::new));
         for (JobRecord job : jobs) {
           var r = job.spec().resources();
           List<Object> cells =

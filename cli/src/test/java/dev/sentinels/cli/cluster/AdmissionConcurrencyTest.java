@@ -129,8 +129,7 @@ class AdmissionConcurrencyTest {
               record.timeline().stream().filter(t -> t.state() == JobState.ADMITTED).count(),
               () -> "admitted more than once: " + record.timeline());
         }
-        List<Job> jobs =
-            cluster.admin().batch().v1().jobs().inNamespace(fixture.namespace).list().getItems();
+        List<Job> jobs = fixture.kubeJobs().list().getItems();
         assertEquals(JOBS, jobs.size(), "one Kubernetes Job per record");
         assertEquals(Set.of(), unschedulable, "pods admitted beyond capacity");
       }

@@ -83,6 +83,21 @@ final class ClusterFixture {
     }
   }
 
+  /** The Kubernetes Jobs in this namespace. */
+  io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+          io.fabric8.kubernetes.api.model.batch.v1.Job,
+          io.fabric8.kubernetes.api.model.batch.v1.JobList,
+          io.fabric8.kubernetes.client.dsl.ScalableResource<
+              io.fabric8.kubernetes.api.model.batch.v1.Job>>
+      kubeJobs() {
+    return cluster.admin().batch().v1().jobs().inNamespace(namespace);
+  }
+
+  /** The Kubernetes Job launched for {@code jobId}, or null. */
+  io.fabric8.kubernetes.api.model.batch.v1.Job kubeJob(String jobId) {
+    return kubeJobs().withName(JobLauncher.jobName(jobId)).get();
+  }
+
   void deleteNamespace() {
     cluster.admin().namespaces().withName(namespace).delete();
   }

@@ -63,16 +63,7 @@ class KubernetesBackendTest {
     assertTrue(done.node().startsWith("kwok-node-"), done.node());
     assertEquals("normal", done.spec().priority(), "the default class is recorded explicitly");
 
-    Job job =
-        fixture
-            .cluster
-            .admin()
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(fixture.namespace)
-            .withName(JobLauncher.jobName(done.id()))
-            .get();
+    Job job = fixture.kubeJob(done.id());
     assertNotNull(job);
     assertEquals(done.id(), job.getMetadata().getLabels().get("sentinels.dev/job-id"));
     List<EnvVar> env = job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
@@ -209,16 +200,7 @@ class KubernetesBackendTest {
     assertEquals(JobState.CANCELLED, backend.get(queued.id()).state());
     assertEquals(JobState.CANCELLED, backend.get(running.id()).state());
     assertTrue(backend.queue().pending().isEmpty());
-    Job job =
-        fixture
-            .cluster
-            .admin()
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(fixture.namespace)
-            .withName(JobLauncher.jobName(running.id()))
-            .get();
+    Job job = fixture.kubeJob(running.id());
     assertTrue(
         job == null || job.getMetadata().getDeletionTimestamp() != null, "the Job is deleted");
   }

@@ -179,18 +179,7 @@ class SchedulerProcessTest {
             record.timeline().stream().filter(t -> t.state() == JobState.ADMITTED).count(),
             () -> "admitted twice: " + record.timeline());
       }
-      assertEquals(
-          jobs,
-          fixture
-              .cluster
-              .admin()
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(fixture.namespace)
-              .list()
-              .getItems()
-              .size());
+      assertEquals(jobs, fixture.kubeJobs().list().getItems().size());
     }
   }
 }
