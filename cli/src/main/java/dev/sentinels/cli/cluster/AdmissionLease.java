@@ -2,7 +2,6 @@ package dev.sentinels.cli.cluster;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -60,7 +59,7 @@ final class AdmissionLease {
   /** Who else holds it, for messages and to decide whether to wait. */
   record Holder(String identity, HolderKind kind, ZonedDateTime renewedAt, int transitions) {}
 
-  private final KubernetesClient client;
+  private final KubeAccess access;
   private final String namespace;
   private final String identity;
   private final HolderKind kind;
@@ -68,13 +67,13 @@ final class AdmissionLease {
   private final Clock clock;
 
   AdmissionLease(
-      KubernetesClient client,
+      KubeAccess access,
       String namespace,
       String identity,
       HolderKind kind,
       Duration duration,
       Clock clock) {
-    this.client = client;
+    this.access = access;
     this.namespace = namespace;
     this.identity = identity;
     this.kind = kind;
@@ -249,6 +248,6 @@ final class AdmissionLease {
           io.fabric8.kubernetes.api.model.coordination.v1.LeaseList,
           io.fabric8.kubernetes.client.dsl.Resource<Lease>>
       leases() {
-    return client.leases().inNamespace(namespace);
+    return access.client().leases().inNamespace(namespace);
   }
 }

@@ -18,7 +18,6 @@ import dev.sentinels.cli.queue.NodeCapacity;
 import dev.sentinels.cli.queue.PendingJob;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,7 +58,7 @@ final class ClusterAdmitter {
 
   private static final int WRITERS = 32;
 
-  private final KubernetesClient client;
+  private final KubeAccess access;
   private final String namespace;
   private final JobRecordStore store;
   private final JobLauncher launcher;
@@ -70,7 +69,7 @@ final class ClusterAdmitter {
   private Held held;
 
   ClusterAdmitter(
-      KubernetesClient client,
+      KubeAccess access,
       String namespace,
       JobRecordStore store,
       JobLauncher launcher,
@@ -78,7 +77,7 @@ final class ClusterAdmitter {
       Supplier<QueueConfig> config,
       AdmissionLease lease,
       Clock clock) {
-    this.client = client;
+    this.access = access;
     this.namespace = namespace;
     this.store = store;
     this.launcher = launcher;
@@ -144,8 +143,8 @@ final class ClusterAdmitter {
     for (Stored stored : store.list(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) {
       records.put(stored.record().id(), stored);
     }
-    Map<String, Job> jobs = JobObjects.jobsById(client, namespace);
-    Map<String, List<Pod>> pods = JobObjects.podsByJobId(client, namespace);
+    Map<String, Job> jobs = JobObjects.jobsById(access.reads(), namespace);
+    Map<String, List<Pod>> pods = JobObjects.podsByJobId(access.reads(), namespace);
     Set<String> priorityClasses = priorityClasses();
     List<String> admitted = new ArrayList<>();
     List<String> updated = new ArrayList<>();
@@ -337,7 +336,8 @@ final class ClusterAdmitter {
   Set<String> priorityClasses() {
     try {
       Set<String> names = new HashSet<>();
-      client
+      access
+          .client()
           .scheduling()
           .v1()
           .priorityClasses()

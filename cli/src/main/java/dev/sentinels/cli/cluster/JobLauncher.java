@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
@@ -33,11 +32,11 @@ final class JobLauncher {
   static final String CONTAINER = "main";
   static final String GPU_RESOURCE = "nvidia.com/gpu";
 
-  private final KubernetesClient client;
+  private final KubeAccess access;
   private final String namespace;
 
-  JobLauncher(KubernetesClient client, String namespace) {
-    this.client = client;
+  JobLauncher(KubeAccess access, String namespace) {
+    this.access = access;
     this.namespace = namespace;
   }
 
@@ -48,7 +47,8 @@ final class JobLauncher {
   /** Creates the Job unless it exists; {@code priorityClasses} are those the cluster defines. */
   void launch(JobRecord record, Set<String> priorityClasses) {
     try {
-      client
+      access
+          .client()
           .batch()
           .v1()
           .jobs()
@@ -64,7 +64,8 @@ final class JobLauncher {
 
   /** Deletes the Job and its pods (foreground cascade is not needed: pods go with it). */
   void delete(String jobId) {
-    client
+    access
+        .client()
         .batch()
         .v1()
         .jobs()

@@ -24,12 +24,16 @@ final class JobRecordStore {
   /** Page size for lists: bounded memory per response, many records per round trip. */
   static final long PAGE_SIZE = 2000;
 
-  private final KubernetesClient client;
+  private final KubeAccess access;
   private final String namespace;
 
-  JobRecordStore(KubernetesClient client, String namespace) {
-    this.client = client;
+  JobRecordStore(KubeAccess access, String namespace) {
+    this.access = access;
     this.namespace = namespace;
+  }
+
+  JobRecordStore(KubernetesClient client, String namespace) {
+    this(KubeAccess.of(client), namespace);
   }
 
   /** A record as stored, with the resourceVersion that conditional updates must present. */
@@ -51,7 +55,12 @@ final class JobRecordStore {
   /** Creates the record; false when a record with this id exists already (pick another id). */
   boolean create(JobRecord record) {
     try {
-      client.configMaps().inNamespace(namespace).resource(toConfigMap(record, null)).create();
+      access
+          .client()
+          .configMaps()
+          .inNamespace(namespace)
+          .resource(toConfigMap(record, null))
+          .create();
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
@@ -62,17 +71,24 @@ final class JobRecordStore {
   }
 
   Optional<Stored> get(String jobId) {
-    ConfigMap map = client.configMaps().inNamespace(namespace).withName(objectName(jobId)).get();
-    return Optional.ofNullable(map)
-        .filter(JobRecordStore::isRecord)
-        .map(JobRecordStore::fromConfigMap);
+    var map =
+        StreamingList.getOne(
+            access.reads(), "/api/v1/namespaces/" + namespace + "/configmaps/" + objectName(jobId));
+    if (map == null || !map.path("data").hasNonNull(Labels.RECORD_KEY)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Stored(
+            RecordCodec.fromJson(map.path("data").get(Labels.RECORD_KEY).asString()),
+            map.path("metadata").path("resourceVersion").asString()));
   }
 
   /** Replaces the record if it is still at {@code resourceVersion}; returns the new version. */
   Stored update(JobRecord record, String resourceVersion) {
     try {
       ConfigMap written =
-          client
+          access
+              .client()
               .configMaps()
               .inNamespace(namespace)
               .resource(toConfigMap(record, resourceVersion))
@@ -101,7 +117,7 @@ final class JobRecordStore {
     }
     List<Stored> result = new ArrayList<>();
     StreamingList.each(
-        client,
+        access.reads(),
         "/api/v1/namespaces/" + namespace + "/configmaps",
         selector.toString(),
         null,

@@ -40,11 +40,31 @@ public final class KubeConnection {
 
   /** A client for {@code kubeconfig} (null: $KUBECONFIG or ~/.kube/config) and {@code context}. */
   public static KubernetesClient connect(String kubeconfig, String context) {
-    Path file = kubeconfig != null ? Path.of(kubeconfig) : singleKubeconfigFile();
-    Config config = file == null ? null : Kubeconfig.read(file, context).orElse(null);
-    if (config == null) {
-      config = fabric8Config(kubeconfig, context);
+    return build(config(kubeconfig, context).config());
+  }
+
+  /**
+   * Reads direct (without fabric8's client) when the kubeconfig is one the fast reader handles; the
+   * fabric8 client is built on first write.
+   */
+  static KubeAccess access(String kubeconfig, String context) {
+    Loaded loaded = config(kubeconfig, context);
+    Config config = loaded.config();
+    DirectApi direct = loaded.simple() ? DirectApi.from(config).orElse(null) : null;
+    if (direct == null) {
+      return KubeAccess.of(build(config));
     }
+    return new KubeAccess(
+        () -> build(config), direct, config.getMasterUrl(), config.getNamespace());
+  }
+
+  /** A configuration and whether it came from the fast reader (plain certificates or tokens). */
+  private record Loaded(Config config, boolean simple) {}
+
+  private static Loaded config(String kubeconfig, String context) {
+    Path file = kubeconfig != null ? Path.of(kubeconfig) : singleKubeconfigFile();
+    Config fast = file == null ? null : Kubeconfig.read(file, context).orElse(null);
+    Config config = fast != null ? fast : fabric8Config(kubeconfig, context);
     if (context != null
         && config.getCurrentContext() != null
         && !context.equals(config.getCurrentContext().getName())) {
@@ -59,7 +79,11 @@ public final class KubeConnection {
             .withConnectionTimeout(5_000)
             .withRequestTimeout(30_000)
             .build();
-    return new KubernetesClientBuilder().withConfig(tuned).build();
+    return new Loaded(tuned, fast != null);
+  }
+
+  private static KubernetesClient build(Config config) {
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /** fabric8's full kubeconfig support: exec plugins, auth providers, merged files, in-cluster. */

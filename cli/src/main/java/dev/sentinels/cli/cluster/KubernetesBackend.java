@@ -16,7 +16,6 @@ import dev.sentinels.cli.cluster.JobRecordStore.StaleRecordException;
 import dev.sentinels.cli.cluster.JobRecordStore.Stored;
 import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.spec.QueueConfigReader;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
@@ -51,7 +50,7 @@ public final class KubernetesBackend implements Backend {
   static final Duration CLI_LEASE = Duration.ofSeconds(10);
   static final Duration SCHEDULER_LEASE = Duration.ofSeconds(15);
 
-  private final KubernetesClient client;
+  private final KubeAccess access;
   private final String namespace;
   private final Clock clock;
   private final JobRecordStore store;
@@ -60,17 +59,22 @@ public final class KubernetesBackend implements Backend {
   private QueueConfig config;
 
   public KubernetesBackend(KubernetesClient client, String namespace, Clock clock) {
-    this.client = client;
-    this.namespace = namespace != null ? namespace : defaultNamespace(client);
-    this.clock = clock;
-    this.store = new JobRecordStore(client, this.namespace);
-    this.launcher = new JobLauncher(client, this.namespace);
-    this.monitor = new ResourceMonitor(client);
+    this(KubeAccess.of(client), namespace, clock);
   }
 
-  private static String defaultNamespace(KubernetesClient client) {
-    String ns = client.getNamespace();
-    return ns == null || ns.isEmpty() ? "default" : ns;
+  KubernetesBackend(KubeAccess access, String namespace, Clock clock) {
+    this.access = access;
+    this.namespace = namespace != null ? namespace : access.defaultNamespace();
+    this.clock = clock;
+    this.store = new JobRecordStore(access, this.namespace);
+    this.launcher = new JobLauncher(access, this.namespace);
+    this.monitor = new ResourceMonitor(access);
+  }
+
+  /** A backend for the kubeconfig and context kubectl would use; reads start fast. */
+  public static KubernetesBackend connect(
+      String kubeconfig, String context, String namespace, Clock clock) {
+    return new KubernetesBackend(KubeConnection.access(kubeconfig, context), namespace, clock);
   }
 
   public String namespace() {
@@ -79,14 +83,19 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public String target() {
-    return "cluster " + client.getMasterUrl() + ", namespace " + namespace;
+    return "cluster " + access.masterUrl() + ", namespace " + namespace;
   }
 
   @Override
   public synchronized QueueConfig queueConfig() {
     if (config == null) {
-      ConfigMap map = client.configMaps().inNamespace(namespace).withName(CONFIG_MAP).get();
-      String yaml = map == null || map.getData() == null ? null : map.getData().get("config.yaml");
+      var map =
+          StreamingList.getOne(
+              access.reads(), "/api/v1/namespaces/" + namespace + "/configmaps/" + CONFIG_MAP);
+      String yaml =
+          map == null || !map.path("data").hasNonNull("config.yaml")
+              ? null
+              : map.path("data").get("config.yaml").asString();
       config =
           yaml == null
               ? QueueConfig.defaults()
@@ -96,9 +105,9 @@ public final class KubernetesBackend implements Backend {
   }
 
   ClusterAdmitter admitter(String identity, AdmissionLease.HolderKind kind, Duration duration) {
-    AdmissionLease lease = new AdmissionLease(client, namespace, identity, kind, duration, clock);
+    AdmissionLease lease = new AdmissionLease(access, namespace, identity, kind, duration, clock);
     return new ClusterAdmitter(
-        client, namespace, store, launcher, monitor, this::queueConfig, lease, clock);
+        access, namespace, store, launcher, monitor, this::queueConfig, lease, clock);
   }
 
   static String identity(String kind) {
@@ -191,7 +200,12 @@ public final class KubernetesBackend implements Backend {
   private String currentUser() {
     try {
       SelfSubjectReview review =
-          client.authentication().v1().selfSubjectReviews().create(new SelfSubjectReview());
+          access
+              .client()
+              .authentication()
+              .v1()
+              .selfSubjectReviews()
+              .create(new SelfSubjectReview());
       if (review.getStatus() != null && review.getStatus().getUserInfo() != null) {
         return review.getStatus().getUserInfo().getUsername();
       }
@@ -243,8 +257,8 @@ public final class KubernetesBackend implements Backend {
     if (records.stream().noneMatch(r -> r.state().isActive())) {
       return records;
     }
-    Map<String, Job> jobs = JobObjects.jobsById(client, namespace);
-    Map<String, List<Pod>> pods = JobObjects.podsByJobId(client, namespace);
+    Map<String, Job> jobs = JobObjects.jobsById(access.reads(), namespace);
+    Map<String, List<Pod>> pods = JobObjects.podsByJobId(access.reads(), namespace);
     Instant now = clock.instant();
     List<JobRecord> live = new ArrayList<>(records.size());
     for (JobRecord record : records) {
@@ -361,7 +375,8 @@ public final class KubernetesBackend implements Backend {
       }
     }
     var container =
-        client
+        access
+            .client()
             .pods()
             .inNamespace(namespace)
             .withName(pod.getMetadata().getName())
@@ -389,7 +404,8 @@ public final class KubernetesBackend implements Backend {
   }
 
   private Pod latestPod(String jobId) {
-    return client
+    return access
+        .client()
         .pods()
         .inNamespace(namespace)
         .withLabel(Labels.JOB_ID, jobId)
@@ -414,7 +430,7 @@ public final class KubernetesBackend implements Backend {
   public List<DescribeSection> describeDetails(String jobId) {
     List<DescribeSection> sections = new ArrayList<>();
     String jobName = JobLauncher.jobName(jobId);
-    Job job = client.batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
+    Job job = access.client().batch().v1().jobs().inNamespace(namespace).withName(jobName).get();
     List<String> objects = new ArrayList<>();
     objects.add("ConfigMap/" + JobRecordStore.objectName(jobId) + " (record)");
     if (job != null) {
@@ -430,7 +446,13 @@ public final class KubernetesBackend implements Backend {
               + n(s == null ? null : s.getFailed()));
     }
     List<Pod> pods =
-        client.pods().inNamespace(namespace).withLabel(Labels.JOB_ID, jobId).list().getItems();
+        access
+            .client()
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(Labels.JOB_ID, jobId)
+            .list()
+            .getItems();
     for (Pod pod : pods) {
       objects.add(
           "Pod/"
@@ -446,7 +468,8 @@ public final class KubernetesBackend implements Backend {
     pods.forEach(p -> names.add(p.getMetadata().getName()));
     for (String name : names) {
       for (Event event :
-          client
+          access
+              .client()
               .v1()
               .events()
               .inNamespace(namespace)
@@ -473,7 +496,7 @@ public final class KubernetesBackend implements Backend {
   @Override
   public void runScheduler(AtomicBoolean stop, PrintStream log) {
     new ClusterScheduler(
-            client,
+            access.client(),
             namespace,
             admitter(identity("scheduler"), AdmissionLease.HolderKind.SCHEDULER, SCHEDULER_LEASE),
             clock)
@@ -482,7 +505,7 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public void close() {
-    client.close();
+    access.close();
   }
 
   static void sleep(long millis) {

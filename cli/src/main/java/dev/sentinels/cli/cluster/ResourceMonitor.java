@@ -2,16 +2,14 @@ package dev.sentinels.cli.cluster;
 
 import dev.sentinels.api.Resources;
 import dev.sentinels.cli.backend.NodeView;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * What the cluster can take: allocatable of each node minus the requests of the non-terminated pods
@@ -23,18 +21,19 @@ final class ResourceMonitor {
   /** The nodes, and where each Sentinels job's pod is bound (job id to node name). */
   record Snapshot(List<NodeView> nodes, Map<String, String> boundJobs) {}
 
-  private final KubernetesClient client;
+  private final KubeAccess access;
 
-  ResourceMonitor(KubernetesClient client) {
-    this.client = client;
+  ResourceMonitor(KubeAccess access) {
+    this.access = access;
   }
 
   Snapshot read() {
     Map<String, Resources> requested = new HashMap<>();
     Map<String, Integer> podCounts = new HashMap<>();
     Map<String, String> boundJobs = new HashMap<>();
+    StreamingList.Fetch reads = access.reads();
     StreamingList.each(
-        client,
+        reads,
         "/api/v1/pods",
         null,
         "status.phase!=Succeeded,status.phase!=Failed,spec.nodeName!=",
@@ -51,28 +50,32 @@ final class ResourceMonitor {
         });
 
     List<NodeView> nodes = new ArrayList<>();
-    for (Node node : client.nodes().list().getItems()) {
-      String name = node.getMetadata().getName();
-      nodes.add(
-          new NodeView(
-              name,
-              resources(node.getStatus().getAllocatable()),
-              requested.getOrDefault(name, Resources.ZERO),
-              podCounts.getOrDefault(name, 0),
-              isReady(node),
-              !Boolean.TRUE.equals(node.getSpec().getUnschedulable())));
-    }
+    StreamingList.each(
+        reads,
+        "/api/v1/nodes",
+        null,
+        null,
+        Set.of("spec", "status"),
+        node -> {
+          JsonNode status = node.fields().getOrDefault("status", MissingNode.getInstance());
+          JsonNode spec = node.fields().getOrDefault("spec", MissingNode.getInstance());
+          nodes.add(
+              new NodeView(
+                  node.name(),
+                  resources(quantities(status.path("allocatable"))),
+                  requested.getOrDefault(node.name(), Resources.ZERO),
+                  podCounts.getOrDefault(node.name(), 0),
+                  isReady(status),
+                  !spec.path("unschedulable").asBoolean(false)));
+        });
     nodes.sort(java.util.Comparator.comparing(NodeView::name));
     return new Snapshot(List.copyOf(nodes), Map.copyOf(boundJobs));
   }
 
-  private static boolean isReady(Node node) {
-    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
-      return false;
-    }
-    for (NodeCondition condition : node.getStatus().getConditions()) {
-      if ("Ready".equals(condition.getType())) {
-        return "True".equals(condition.getStatus());
+  private static boolean isReady(JsonNode status) {
+    for (JsonNode condition : status.path("conditions")) {
+      if ("Ready".equals(condition.path("type").asString())) {
+        return "True".equals(condition.path("status").asString());
       }
     }
     return false;

@@ -33,7 +33,34 @@ final class StreamingList {
       Map<String, String> labels,
       Map<String, JsonNode> fields) {}
 
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  /** One GET of a path with its query, answered with a status code and a body stream. */
+  @FunctionalInterface
+  interface Fetch {
+    DirectApi.Response get(String pathAndQuery) throws IOException, InterruptedException;
+  }
+
+  /** GETs through a fabric8 client: its authentication (exec plugins and all) and TLS. */
+  static Fetch via(KubernetesClient client) {
+    String server = client.getMasterUrl().toString().replaceAll("/+$", "");
+    return pathAndQuery -> {
+      HttpRequest request =
+          client
+              .getHttpClient()
+              .newHttpRequestBuilder()
+              .uri(server + pathAndQuery)
+              .header("Accept", "application/json")
+              .build();
+      try {
+        HttpResponse<InputStream> response =
+            client.getHttpClient().sendAsync(request, InputStream.class).get();
+        return new DirectApi.Response(response.code(), response.body());
+      } catch (ExecutionException e) {
+        throw KubernetesClientException.launderThrowable(e.getCause());
+      }
+    };
+  }
+
+  static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private StreamingList() {}
 
@@ -43,7 +70,7 @@ final class StreamingList {
    * @param fields top-level fields to keep as trees, e.g. {@code data} or {@code spec}
    */
   static void each(
-      KubernetesClient client,
+      Fetch fetch,
       String path,
       String labelSelector,
       String fieldSelector,
@@ -51,46 +78,103 @@ final class StreamingList {
       Consumer<Item> consumer) {
     String continueToken = null;
     do {
-      StringBuilder url = new StringBuilder(client.getMasterUrl().toString().replaceAll("/+$", ""));
-      url.append(path).append("?limit=").append(JobRecordStore.PAGE_SIZE);
+      StringBuilder url = new StringBuilder(path);
+      url.append("?limit=").append(JobRecordStore.PAGE_SIZE);
       appendParam(url, "labelSelector", labelSelector);
       appendParam(url, "fieldSelector", fieldSelector);
       appendParam(url, "continue", continueToken);
-      HttpRequest request =
-          client
-              .getHttpClient()
-              .newHttpRequestBuilder()
-              .uri(url.toString())
-              .header("Accept", "application/json")
-              .build();
-      HttpResponse<InputStream> response;
-      try {
-        response = client.getHttpClient().sendAsync(request, InputStream.class).get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw KubernetesClientException.launderThrowable(e);
-      } catch (ExecutionException e) {
-        throw KubernetesClientException.launderThrowable(e.getCause());
-      }
-      try (InputStream body = response.body()) {
-        if (response.code() != 200) {
-          String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
-          String message = text;
-          try {
-            JsonNode status = MAPPER.readTree(text);
-            if (status.hasNonNull("message")) {
-              message = status.get("message").asString();
-            }
-          } catch (RuntimeException notJson) {
-            // keep the raw text
-          }
-          throw new KubernetesClientException(message, response.code(), null);
-        }
+      try (InputStream body = ok(fetch, url.toString())) {
         continueToken = readPage(body, fields, consumer);
       } catch (IOException e) {
         throw KubernetesClientException.launderThrowable(e);
       }
     } while (continueToken != null && !continueToken.isEmpty());
+  }
+
+  /** Streams every item of the list at {@code path} as a {@code type} (a fabric8 model class). */
+  static <T> void eachTyped(
+      Fetch fetch, String path, String labelSelector, Class<T> type, Consumer<T> consumer) {
+    String continueToken = null;
+    do {
+      StringBuilder url = new StringBuilder(path);
+      url.append("?limit=").append(JobRecordStore.PAGE_SIZE);
+      appendParam(url, "labelSelector", labelSelector);
+      appendParam(url, "continue", continueToken);
+      try (InputStream body = ok(fetch, url.toString());
+          JsonParser parser = MAPPER.createParser(body)) {
+        String next = null;
+        expect(parser.nextToken(), JsonToken.START_OBJECT);
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if ("items".equals(field) && value == JsonToken.START_ARRAY) {
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+              consumer.accept(parser.readValueAs(type));
+            }
+          } else if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
+            JsonNode metadata = parser.readValueAsTree();
+            next = metadata.path("continue").asString(null);
+          } else {
+            parser.skipChildren();
+          }
+        }
+        continueToken = next;
+      } catch (IOException e) {
+        throw KubernetesClientException.launderThrowable(e);
+      }
+    } while (continueToken != null && !continueToken.isEmpty());
+  }
+
+  /** One object as a JSON tree, or null when it does not exist. */
+  static JsonNode getOne(Fetch fetch, String path) {
+    try {
+      DirectApi.Response response = fetch.get(path);
+      try (InputStream body = response.body()) {
+        if (response.code() == 404) {
+          return null;
+        }
+        if (response.code() != 200) {
+          throw failure(response.code(), body);
+        }
+        return MAPPER.readTree(body);
+      }
+    } catch (IOException e) {
+      throw KubernetesClientException.launderThrowable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KubernetesClientException.launderThrowable(e);
+    }
+  }
+
+  /** The body of a 200 answer; any other status becomes the API server's own message. */
+  private static InputStream ok(Fetch fetch, String pathAndQuery) throws IOException {
+    DirectApi.Response response;
+    try {
+      response = fetch.get(pathAndQuery);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KubernetesClientException.launderThrowable(e);
+    }
+    if (response.code() != 200) {
+      try (InputStream body = response.body()) {
+        throw failure(response.code(), body);
+      }
+    }
+    return response.body();
+  }
+
+  private static KubernetesClientException failure(int code, InputStream body) throws IOException {
+    String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+    String message = text;
+    try {
+      JsonNode status = MAPPER.readTree(text);
+      if (status.hasNonNull("message")) {
+        message = status.get("message").asString();
+      }
+    } catch (RuntimeException notJson) {
+      // keep the raw text
+    }
+    return new KubernetesClientException(message, code, null);
   }
 
   private static void appendParam(StringBuilder url, String name, String value) {

@@ -36,7 +36,6 @@ public final class BackendOptions {
           "no Kubernetes cluster configured: set KUBECONFIG or pass --kubeconfig FILE"
               + " (the embedded local backend is not available in this build)");
     }
-    return new KubernetesBackend(
-        KubeConnection.connect(kubeconfig, context), namespace, Clock.systemUTC());
+    return KubernetesBackend.connect(kubeconfig, context, namespace, Clock.systemUTC());
   }
 }

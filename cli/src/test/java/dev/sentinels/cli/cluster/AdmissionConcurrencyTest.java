@@ -173,7 +173,7 @@ class AdmissionConcurrencyTest {
       // record and was killed before creating its Job or touching job 1.
       AdmissionLease dead =
           new AdmissionLease(
-              client,
+              KubeAccess.of(client),
               fixture.namespace,
               "dead-admitter",
               AdmissionLease.HolderKind.SCHEDULER,
