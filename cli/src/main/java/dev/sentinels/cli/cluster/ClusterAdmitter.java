@@ -16,8 +16,6 @@ import dev.sentinels.cli.queue.AdmissionPolicy;
 import dev.sentinels.cli.queue.Decision;
 import dev.sentinels.cli.queue.NodeCapacity;
 import dev.sentinels.cli.queue.PendingJob;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One admission pass on the cluster, under the {@link AdmissionLease}:
@@ -143,8 +142,8 @@ final class ClusterAdmitter {
     for (Stored stored : store.list(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) {
       records.put(stored.record().id(), stored);
     }
-    Map<String, Job> jobs = JobObjects.jobsById(access.reads(), namespace);
-    Map<String, List<Pod>> pods = JobObjects.podsByJobId(access.reads(), namespace);
+    Map<String, JsonNode> jobs = JobObjects.jobsById(access.reads(), namespace);
+    Map<String, List<JsonNode>> pods = JobObjects.podsByJobId(access.reads(), namespace);
     Set<String> priorityClasses = priorityClasses();
     List<String> admitted = new ArrayList<>();
     List<String> updated = new ArrayList<>();
@@ -277,8 +276,8 @@ final class ClusterAdmitter {
   /** Brings active records in line with their Jobs; relaunches admitted jobs whose Job is gone. */
   private void sync(
       Map<String, Stored> records,
-      Map<String, Job> jobs,
-      Map<String, List<Pod>> pods,
+      Map<String, JsonNode> jobs,
+      Map<String, List<JsonNode>> pods,
       Set<String> priorityClasses,
       Instant now,
       List<String> updated) {
@@ -287,7 +286,7 @@ final class ClusterAdmitter {
       if (!record.state().isActive()) {
         continue;
       }
-      Job job = jobs.get(record.id());
+      JsonNode job = jobs.get(record.id());
       if (job == null && record.state() == JobState.ADMITTED) {
         Instant admittedAt = record.enteredAt(JobState.ADMITTED);
         if (admittedAt == null || admittedAt.plus(JobStatusDeriver.RELAUNCH_AFTER).isBefore(now)) {
@@ -309,10 +308,10 @@ final class ClusterAdmitter {
   }
 
   /** A Job still running for a record that is cancelled (a cancel raced a launch): delete it. */
-  private void cleanUpOrphans(Map<String, Job> jobs, Map<String, Stored> records) {
-    for (Map.Entry<String, Job> entry : jobs.entrySet()) {
+  private void cleanUpOrphans(Map<String, JsonNode> jobs, Map<String, Stored> records) {
+    for (Map.Entry<String, JsonNode> entry : jobs.entrySet()) {
       String id = entry.getKey();
-      if (records.containsKey(id) || isFinished(entry.getValue())) {
+      if (records.containsKey(id) || JobStatusDeriver.isFinished(entry.getValue())) {
         continue;
       }
       Optional<Stored> stored = store.get(id);
@@ -320,16 +319,6 @@ final class ClusterAdmitter {
         launcher.delete(id);
       }
     }
-  }
-
-  private static boolean isFinished(Job job) {
-    return job.getStatus() != null
-        && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                        && "True".equals(c.getStatus()));
   }
 
   /** PriorityClasses the cluster defines; none when this user may not list them. */

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The Kubernetes backend: records, configuration and the admission lease live in one namespace;
@@ -257,8 +258,8 @@ public final class KubernetesBackend implements Backend {
     if (records.stream().noneMatch(r -> r.state().isActive())) {
       return records;
     }
-    Map<String, Job> jobs = JobObjects.jobsById(access.reads(), namespace);
-    Map<String, List<Pod>> pods = JobObjects.podsByJobId(access.reads(), namespace);
+    Map<String, JsonNode> jobs = JobObjects.jobsById(access.reads(), namespace);
+    Map<String, List<JsonNode>> pods = JobObjects.podsByJobId(access.reads(), namespace);
     Instant now = clock.instant();
     List<JobRecord> live = new ArrayList<>(records.size());
     for (JobRecord record : records) {

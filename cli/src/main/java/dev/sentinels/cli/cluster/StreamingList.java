@@ -91,40 +91,6 @@ final class StreamingList {
     } while (continueToken != null && !continueToken.isEmpty());
   }
 
-  /** Streams every item of the list at {@code path} as a {@code type} (a fabric8 model class). */
-  static <T> void eachTyped(
-      Fetch fetch, String path, String labelSelector, Class<T> type, Consumer<T> consumer) {
-    String continueToken = null;
-    do {
-      StringBuilder url = new StringBuilder(path);
-      url.append("?limit=").append(JobRecordStore.PAGE_SIZE);
-      appendParam(url, "labelSelector", labelSelector);
-      appendParam(url, "continue", continueToken);
-      try (InputStream body = ok(fetch, url.toString());
-          JsonParser parser = MAPPER.createParser(body)) {
-        String next = null;
-        expect(parser.nextToken(), JsonToken.START_OBJECT);
-        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-          String field = parser.currentName();
-          JsonToken value = parser.nextToken();
-          if ("items".equals(field) && value == JsonToken.START_ARRAY) {
-            while (parser.nextToken() == JsonToken.START_OBJECT) {
-              consumer.accept(parser.readValueAs(type));
-            }
-          } else if ("metadata".equals(field) && value == JsonToken.START_OBJECT) {
-            JsonNode metadata = parser.readValueAsTree();
-            next = metadata.path("continue").asString(null);
-          } else {
-            parser.skipChildren();
-          }
-        }
-        continueToken = next;
-      } catch (IOException e) {
-        throw KubernetesClientException.launderThrowable(e);
-      }
-    } while (continueToken != null && !continueToken.isEmpty());
-  }
-
   /** One object as a JSON tree, or null when it does not exist. */
   static JsonNode getOne(Fetch fetch, String path) {
     try {
