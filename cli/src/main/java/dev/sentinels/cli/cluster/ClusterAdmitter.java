@@ -163,7 +163,7 @@ final class ClusterAdmitter {
     cleanUpOrphans(jobs, records);
 
     ResourceMonitor.Snapshot capacity = monitor.read();
-    AdmissionPlan plan = plan(records, capacity, now);
+    AdmissionPlan plan = plan(config.get(), records, capacity, now);
     List<Decision> decisions = plan.admitted();
     if (decisions.isEmpty()) {
       return new PassReport(admitted, updated, null);
@@ -176,7 +176,11 @@ final class ClusterAdmitter {
   }
 
   /** The policy's plan for the current records and capacity, without changing anything. */
-  AdmissionPlan plan(Map<String, Stored> records, ResourceMonitor.Snapshot capacity, Instant now) {
+  static AdmissionPlan plan(
+      QueueConfig config,
+      Map<String, Stored> records,
+      ResourceMonitor.Snapshot capacity,
+      Instant now) {
     List<NodeCapacity> nodes = new ArrayList<>();
     for (NodeView node : capacity.nodes()) {
       if (node.accepting()) {
@@ -200,7 +204,7 @@ final class ClusterAdmitter {
       }
     }
     AdmissionInput input = new AdmissionInput(nodes, active, pending, now, MAX_ADMISSIONS_PER_PASS);
-    return new AdmissionPolicy(config.get()).plan(input);
+    return new AdmissionPolicy(config).plan(input);
   }
 
   private List<String> admitAll(

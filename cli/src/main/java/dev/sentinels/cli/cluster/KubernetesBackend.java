@@ -279,8 +279,7 @@ public final class KubernetesBackend implements Backend {
     for (Stored stored : store.list(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) {
       records.put(stored.record().id(), stored);
     }
-    ClusterAdmitter planner = admitter("reader", AdmissionLease.HolderKind.CLI, CLI_LEASE);
-    var plan = planner.plan(records, capacity.join(), clock.instant());
+    var plan = ClusterAdmitter.plan(queueConfig(), records, capacity.join(), clock.instant());
     Map<String, JobRecord> pending = new LinkedHashMap<>();
     records.values().stream()
         .map(Stored::record)

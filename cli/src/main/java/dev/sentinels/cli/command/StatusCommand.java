@@ -55,7 +55,7 @@ final class StatusCommand extends BackendCommand {
     List<JobRecord> jobs = select(backend);
     print(out, jobs, output, Instant.now());
     if (watch) {
-      Watching.follow(backend, () -> select(backend), output, out);
+      Watching.follow(() -> select(backend), output, out);
     }
     return ExitCodes.OK;
   }

@@ -17,11 +17,7 @@ final class Watching {
 
   private Watching() {}
 
-  static void follow(
-      dev.sentinels.cli.backend.Backend backend,
-      Supplier<List<JobRecord>> jobs,
-      OutputOptions output,
-      PrintStream out) {
+  static void follow(Supplier<List<JobRecord>> jobs, OutputOptions output, PrintStream out) {
     Map<String, String> seen = new HashMap<>();
     jobs.get().forEach(j -> seen.put(j.id(), fingerprint(j)));
     OutputOptions rows = new OutputOptions();
