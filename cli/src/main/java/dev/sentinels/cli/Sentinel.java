@@ -1,5 +1,6 @@
 package dev.sentinels.cli;
 
+import dev.sentinels.cli.command.Commands;
 import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.command.VersionProvider;
 import picocli.CommandLine;
@@ -38,9 +39,8 @@ public final class Sentinel {
 
   /** Runs one command line and returns its exit code; the REPL and tests call this too. */
   public static int run(String... args) {
-    Sentinel sentinel = new Sentinel();
-    CommandLine commandLine = new CommandLine(sentinel);
-    for (Class<?> command : dev.sentinels.cli.command.Commands.ALL) {
+    CommandLine commandLine = new CommandLine(new Sentinel());
+    for (Class<?> command : Commands.forArgs(args)) {
       commandLine.addSubcommand(command);
     }
     return commandLine
