@@ -2,6 +2,7 @@ package dev.sentinels.cli.command;
 
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -12,24 +13,33 @@ import picocli.CommandLine.Spec;
     description = {
       "Print a shell completion script.",
       "bash: source <(sentinel completion bash)",
-      "zsh:  autoload -U +X bashcompinit && bashcompinit && source <(sentinel completion zsh)"
+      "zsh:  source <(sentinel completion zsh)",
+      "fish: sentinel completion fish | source"
     },
     mixinStandardHelpOptions = true)
 final class CompletionCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
+  @Parameters(paramLabel = "SHELL", description = "bash, zsh or fish.")
   String shell;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    if (!shell.equals("bash") && !shell.equals("zsh")) {
-      throw new dev.sentinels.cli.backend.SentinelException(
-          ExitCodes.USAGE, "SHELL: '" + shell + "' is not supported; use bash or zsh");
+    CommandLine root = spec.root().commandLine();
+    switch (shell) {
+      case "bash" -> System.out.print(AutoComplete.bash("sentinel", root));
+      // picocli writes bash; zsh runs that through its bash compatibility layer.
+      case "zsh" ->
+          System.out.print(
+              "autoload -U +X compinit && compinit\n"
+                  + "autoload -U +X bashcompinit && bashcompinit\n"
+                  + AutoComplete.bash("sentinel", root));
+      case "fish" -> System.out.print(FishCompletion.script("sentinel", root));
+      default ->
+          throw new dev.sentinels.cli.backend.SentinelException(
+              ExitCodes.USAGE, "SHELL: '" + shell + "' is not supported; use bash, zsh or fish");
     }
-    // picocli's script is bash; zsh runs it through bashcompinit.
-    System.out.print(AutoComplete.bash("sentinel", spec.root().commandLine()));
     return ExitCodes.OK;
   }
 }
