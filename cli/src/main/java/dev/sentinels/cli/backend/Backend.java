@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Where jobs are queued and run: a Kubernetes namespace or the embedded local store. Commands talk
@@ -51,6 +52,25 @@ public interface Backend extends AutoCloseable {
 
   /** Backend-specific detail for {@code describe}: objects, events, process info. */
   List<DescribeSection> describeDetails(String jobId);
+
+  /**
+   * Calls {@code onChange} with jobs' current records as they change, until {@code stop} is set or
+   * the thread is interrupted; it may repeat unchanged records. {@code onReady} runs once the watch
+   * is in place, before any change is reported: a listing made then misses nothing. This default
+   * re-reads every job each second; a backend with change notifications does better.
+   */
+  default void watch(Runnable onReady, Consumer<JobRecord> onChange, AtomicBoolean stop) {
+    onReady.run();
+    while (!stop.get()) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      list(Set.of()).forEach(onChange);
+    }
+  }
 
   /** Runs admission continuously until {@code stop} is set, reporting to {@code log}. */
   void runScheduler(AtomicBoolean stop, PrintStream log);

@@ -2,6 +2,7 @@ package dev.sentinels.cli.cluster;
 
 import dev.sentinels.cli.backend.PassReport;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.PrintStream;
@@ -40,27 +41,14 @@ final class ClusterScheduler {
     AtomicBoolean dirty = new AtomicBoolean(true);
     List<SharedIndexInformer<?>> informers = new ArrayList<>();
     try {
-      informers.add(
-          client
-              .configMaps()
-              .inNamespace(namespace)
-              .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-              .inform(trigger(dirty), 0));
-      informers.add(
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(namespace)
-              .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-              .inform(trigger(dirty), 0));
-      informers.add(
-          client
-              .pods()
-              .inNamespace(namespace)
-              .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
-              .inform(trigger(dirty), 0));
-      informers.add(client.nodes().inform(trigger(dirty), 0));
+      for (Informable<?> source :
+          List.of(
+              ManagedObjects.records(client, namespace),
+              ManagedObjects.jobs(client, namespace),
+              ManagedObjects.pods(client, namespace),
+              client.nodes())) {
+        informers.add(inform(source, dirty));
+      }
       log.printf(
           "%s scheduler %s watching namespace %s%n",
           clock.instant(), admitter.lease().identity(), namespace);
@@ -125,6 +113,10 @@ final class ClusterScheduler {
       return ids.toString();
     }
     return ids.subList(0, 5) + "... (+" + (ids.size() - 5) + ")";
+  }
+
+  private static <T> SharedIndexInformer<T> inform(Informable<T> source, AtomicBoolean dirty) {
+    return source.inform(trigger(dirty), 0);
   }
 
   private static <T> ResourceEventHandler<T> trigger(AtomicBoolean dirty) {

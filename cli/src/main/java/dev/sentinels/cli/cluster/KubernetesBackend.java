@@ -494,6 +494,12 @@ public final class KubernetesBackend implements Backend {
   }
 
   @Override
+  public void watch(
+      Runnable onReady, java.util.function.Consumer<JobRecord> onChange, AtomicBoolean stop) {
+    new JobWatch(access.client(), namespace, clock).run(onReady, onChange, stop);
+  }
+
+  @Override
   public void runScheduler(AtomicBoolean stop, PrintStream log) {
     new ClusterScheduler(
             access.client(),

@@ -52,10 +52,10 @@ final class StatusCommand extends BackendCommand {
   @Override
   int run(Backend backend) {
     PrintStream out = out();
-    List<JobRecord> jobs = select(backend);
-    print(out, jobs, output, Instant.now());
     if (watch) {
-      Watching.follow(() -> select(backend), output, out);
+      Watching.follow(backend, () -> select(backend), this::shows, output, out);
+    } else {
+      print(out, select(backend), output, Instant.now());
     }
     return ExitCodes.OK;
   }
@@ -68,17 +68,26 @@ final class StatusCommand extends BackendCommand {
       }
       return jobs;
     }
-    Instant cutoff = Instant.now().minus(RECENT);
     List<JobRecord> jobs = new ArrayList<>();
     for (JobRecord job : backend.list(states)) {
-      if (all
-          || !states.isEmpty()
-          || !job.state().isTerminal()
-          || (job.finishedAt() != null && job.finishedAt().isAfter(cutoff))) {
+      if (shows(job)) {
         jobs.add(job);
       }
     }
     return jobs;
+  }
+
+  /** Whether this invocation lists {@code job}: named, in the asked states, or active or recent. */
+  private boolean shows(JobRecord job) {
+    if (!jobIds.isEmpty()) {
+      return jobIds.contains(job.id());
+    }
+    if (!states.isEmpty()) {
+      return states.contains(job.state());
+    }
+    return all
+        || !job.state().isTerminal()
+        || (job.finishedAt() != null && job.finishedAt().isAfter(Instant.now().minus(RECENT)));
   }
 
   static void print(PrintStream out, List<JobRecord> jobs, OutputOptions output, Instant now) {

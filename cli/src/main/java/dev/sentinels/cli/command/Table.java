@@ -32,7 +32,8 @@ public final class Table {
   public void print(PrintStream out, boolean withHeaders) {
     int[] widths = new int[headers.size()];
     for (int i = 0; i < widths.length; i++) {
-      widths[i] = withHeaders ? headers.get(i).length() : 0;
+      // At least the header's width even without it: --watch rows then line up under the table.
+      widths[i] = headers.get(i).length();
       for (List<String> row : rows) {
         widths[i] = Math.max(widths[i], row.get(i).length());
       }

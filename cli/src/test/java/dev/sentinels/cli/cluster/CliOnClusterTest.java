@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sentinels.cli.CliProcess;
 import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.testcluster.TestCluster;
@@ -43,6 +44,25 @@ class CliOnClusterTest {
     return CliRun.of(all.toArray(String[]::new));
   }
 
+  /** Submits a 100m-CPU job whose pod runs for {@code runFor}; returns its id. */
+  private String submitSmall(String name, String runFor) {
+    CliRun submit =
+        sentinel(
+            "submit",
+            "--name",
+            name,
+            "--image",
+            "busybox",
+            "--cpu",
+            "100m",
+            "-o",
+            "name",
+            "--set",
+            "annotations.sentinels.dev/kwok-duration=" + runFor);
+    assertEquals(ExitCodes.OK, submit.exitCode(), submit.err());
+    return submit.out().trim();
+  }
+
   private int recordCount() {
     return fixture
         .cluster
@@ -77,6 +97,60 @@ class CliOnClusterTest {
   }
 
   @Test
+  void statusWatchPrintsEachStateAsItHappensWithNoSchedulerRunning() throws Exception {
+    Process watch =
+        CliProcess.builder(
+                "status",
+                "--watch",
+                "--kubeconfig",
+                fixture.cluster.kubeconfig().toString(),
+                "-n",
+                fixture.namespace)
+            .start();
+    try {
+      var lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  watch.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      // The listing comes once the watch is in place; here it says the namespace is empty.
+      String listing =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      watch.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8))
+              .readLine();
+      assertEquals("No jobs found.", listing);
+      String id = submitSmall("watched", "2s");
+
+      // Nothing but the watch moves the job on from Admitted: its rows come from Job and pod
+      // events, as the states are derived from them.
+      List<String> states = new ArrayList<>();
+      var done =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (String line; (line = lines.readLine()) != null; ) {
+                    String[] cells = line.trim().split("\\s+");
+                    if (cells[0].equals(id)) {
+                      states.add(cells[1]);
+                      if (cells[1].equals("Succeeded")) {
+                        return;
+                      }
+                    }
+                  }
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      done.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      // Admitted may be folded into Running when both land within one batch of events.
+      List<String> seen = states.stream().distinct().toList();
+      assertEquals(List.of("Running", "Succeeded"), seen.subList(seen.size() - 2, seen.size()));
+    } finally {
+      watch.destroy();
+    }
+  }
+
+  @Test
   void submitPrintsTheIdAndStatusShowsItAsJson() {
     CliRun submit =
         sentinel(
@@ -98,21 +172,7 @@ class CliOnClusterTest {
 
   @Test
   void logsFollowsTheJobToItsEnd() {
-    CliRun submit =
-        sentinel(
-            "submit",
-            "--name",
-            "talker",
-            "--image",
-            "busybox",
-            "--cpu",
-            "100m",
-            "-o",
-            "name",
-            "--set",
-            "annotations.sentinels.dev/kwok-duration=3s");
-    assertEquals(ExitCodes.OK, submit.exitCode(), submit.err());
-    String id = submit.out().trim();
+    String id = submitSmall("talker", "3s");
 
     CliRun logs = sentinel("logs", "-f", id);
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.Transition;
+import dev.sentinels.cli.CliProcess;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -43,13 +44,8 @@ class SchedulerProcessTest {
   }
 
   private Process startScheduler() throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
     Process process =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.sentinels.cli.Sentinel",
+        CliProcess.builder(
                 "scheduler",
                 "--kubeconfig",
                 fixture.cluster.kubeconfig().toString(),

@@ -1,0 +1,21 @@
+package dev.sentinels.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The sentinel command line as a separate process, with this test run's JVM and class path. */
+public final class CliProcess {
+
+  private CliProcess() {}
+
+  /** A builder for {@code sentinel args...}; redirect its streams, then start it. */
+  public static ProcessBuilder builder(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Sentinel.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
+  }
+}
