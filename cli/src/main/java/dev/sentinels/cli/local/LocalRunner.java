@@ -213,8 +213,8 @@ final class LocalRunner {
     if (found.isPresent()) {
       String runtime = Files.readString(dir.resolve(RUNTIME_FILE)).trim();
       next =
-          running(record, found.get(), runtime, now)
-              .withReason("Running (found again after a runner restart)");
+          running(
+              record, found.get(), runtime, "Running (found again after a runner restart)", now);
     } else if (exit.isPresent()) {
       next = ended(record.transition(JobState.RUNNING, "Started", now), exit.getAsInt(), now);
     } else if (Files.getLastModifiedTime(dir.resolve(JobProcesses.LAUNCHED))
@@ -288,7 +288,7 @@ final class LocalRunner {
     JobProcesses.Handle handle = started.get();
     Instant now = backend.clock().instant();
     for (int attempt = 0; attempt < 10; attempt++) {
-      JobRecord next = running(record, handle, runtime, now).withReason(note);
+      JobRecord next = running(record, handle, runtime, note, now);
       if (store.update(next, stored.version())) {
         log("started " + record.id() + " pid " + handle.pid() + ": " + note);
         return;
@@ -306,7 +306,7 @@ final class LocalRunner {
   }
 
   private static JobRecord running(
-      JobRecord record, JobProcesses.Handle handle, String runtime, Instant now) {
+      JobRecord record, JobProcesses.Handle handle, String runtime, String why, Instant now) {
     JobRecord next =
         record
             .withAttribute(LocalBackend.PID, Long.toString(handle.pid()))
@@ -314,7 +314,7 @@ final class LocalRunner {
     if (!record.attributes().containsKey(LocalBackend.RUNTIME)) {
       next = next.withAttribute(LocalBackend.RUNTIME, runtime);
     }
-    return next.transition(JobState.RUNNING, "Started", now);
+    return next.transition(JobState.RUNNING, why, now);
   }
 
   private void log(String message) {
