@@ -131,6 +131,13 @@ public final class LocalBackend implements Backend {
 
   @Override
   public JobRecord submit(JobSpec spec) {
+    JobRecord record = enqueue(spec);
+    admit();
+    return get(record.id());
+  }
+
+  /** Stores the job as Queued; no pass, no runner. */
+  JobRecord enqueue(JobSpec spec) {
     PriorityClass priority =
         queueConfig()
             .resolvePriority(spec.priority())
@@ -163,8 +170,7 @@ public final class LocalBackend implements Backend {
         record = candidate;
       }
     }
-    admit();
-    return get(record.id());
+    return record;
   }
 
   @Override
@@ -476,6 +482,10 @@ public final class LocalBackend implements Backend {
   @Override
   public void runScheduler(AtomicBoolean stop, PrintStream log) {
     boolean detached = Boolean.getBoolean(DETACHED_PROPERTY);
+    if (detached && !Files.exists(home.database())) {
+      log.println("no store at " + home.database() + " (home removed?); nothing to run");
+      return;
+    }
     new LocalRunner(this, log).run(stop, detached ? config().idleTimeout() : null);
   }
 

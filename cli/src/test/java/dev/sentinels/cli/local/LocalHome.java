@@ -47,6 +47,16 @@ final class LocalHome implements AutoCloseable {
             + "  engine: none\n");
   }
 
+  private static boolean startedLately(Path file) {
+    try {
+      return Files.getLastModifiedTime(file)
+          .toInstant()
+          .isAfter(java.time.Instant.now().minusSeconds(3));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** {@code sentinel args...} in this JVM; options go right after the verb. */
   CliRun cli(String... args) {
     String previous = System.getProperty(SentinelHome.PROPERTY);
@@ -140,12 +150,16 @@ final class LocalHome implements AutoCloseable {
    */
   @Override
   public void close() {
-    RunnerLock.holderPid(home)
-        .flatMap(ProcessHandle::of)
-        .filter(p -> p.pid() != ProcessHandle.current().pid())
-        // Only a runner of this home: the pid in a stale lock file may be anyone's by now.
-        .filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
-        .ifPresent(
+    // A runner a command started just now may not be up yet: let it come, then stop it.
+    Path starting = dir.resolve("runner.starting");
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline && startedLately(starting)) {
+      JobProcesses.sleep(100);
+    }
+    // Only runners of this home, found by their command line: they are this test's.
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("sentinel.home=" + dir + " "))
+        .forEach(
             runner -> {
               runner.destroyForcibly();
               runner.onExit().join();
