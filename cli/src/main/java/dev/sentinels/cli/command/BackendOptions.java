@@ -7,7 +7,6 @@ import dev.sentinels.cli.cluster.KubernetesBackend;
 import dev.sentinels.cli.config.SentinelConfig;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.local.LocalBackend;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -46,13 +45,11 @@ public final class BackendOptions {
       return LocalBackend.open(home, Clock.systemUTC());
     }
     boolean clusterNamed = kubeconfig != null || context != null;
-    Optional<String> configured =
-        clusterNamed || !Files.exists(home.configFile())
-            ? Optional.empty()
-            : SentinelConfig.load(home).backend();
+    SentinelConfig config = clusterNamed ? null : SentinelConfig.load(home);
+    Optional<String> configured = config == null ? Optional.empty() : config.backend();
     if (configured.isPresent()) {
       if (configured.get().equals(SentinelConfig.BACKEND_LOCAL)) {
-        return LocalBackend.open(home, Clock.systemUTC());
+        return new LocalBackend(home, config, Clock.systemUTC());
       }
       if (!KubeConnection.clusterConfigured(kubeconfig)) {
         throw new SentinelException(
@@ -62,7 +59,7 @@ public final class BackendOptions {
                 + " set KUBECONFIG or pass --kubeconfig FILE");
       }
     } else if (!clusterNamed && !KubeConnection.clusterConfigured(kubeconfig)) {
-      return LocalBackend.open(home, Clock.systemUTC());
+      return new LocalBackend(home, config, Clock.systemUTC());
     }
     return KubernetesBackend.connect(kubeconfig, context, namespace, Clock.systemUTC());
   }

@@ -81,9 +81,9 @@ public final class LocalBackend implements Backend {
     this.machine = Machine.name();
   }
 
-  /** The backend for {@code home}, its {@code config.yaml} read when first needed. */
+  /** The backend for {@code home}; a bad {@code config.yaml} is reported by every command. */
   public static LocalBackend open(SentinelHome home, Clock clock) {
-    return new LocalBackend(home, null, clock);
+    return new LocalBackend(home, SentinelConfig.load(home), clock);
   }
 
   SentinelHome home() {

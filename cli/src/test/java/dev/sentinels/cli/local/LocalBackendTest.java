@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -243,6 +244,58 @@ class LocalBackendTest {
         one.awaitState(id, JobState.SUCCEEDED);
       }
       assertEquals(List.of("urgent", "normal", "high", "low"), Files.readAllLines(order));
+    }
+  }
+
+  @Test
+  void logsFollowStartsWhileQueuedAndEndsWithTheJob() throws Exception {
+    LocalHome one = LocalHome.withCpus(dir.resolve("one"), 1);
+    try (one) {
+      Path gate = dir.resolve("gate");
+      LocalHome.id(
+          one.cli(
+              "submit",
+              "--name",
+              "blocker",
+              "--image",
+              "x",
+              "-o",
+              "name",
+              "--",
+              "sh",
+              "-c",
+              "while [ ! -f " + gate + " ]; do sleep 0.1; done"));
+      String talker =
+          LocalHome.id(
+              one.cli(
+                  "submit",
+                  "--name",
+                  "talker",
+                  "--image",
+                  "x",
+                  "-o",
+                  "name",
+                  "--",
+                  "sh",
+                  "-c",
+                  "for i in 1 2 3 4 5; do echo line $i; sleep 0.3; done; echo oops >&2"));
+      assertEquals(JobState.QUEUED, one.get(talker).state());
+      // A user's second terminal: its own JVM, following a job that has not started yet.
+      Process follow = one.start("logs", "-f", talker);
+      var err =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(follow.getErrorStream(), StandardCharsets.UTF_8));
+      assertEquals("waiting for job " + talker + " to start (Queued)...", err.readLine());
+      assertTrue(follow.isAlive());
+      Files.createFile(gate);
+      assertTrue(follow.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+      String out = new String(follow.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, follow.exitValue());
+      assertEquals("line 1\nline 2\nline 3\nline 4\nline 5\noops\n", out);
+      assertEquals(JobState.SUCCEEDED, one.get(talker).state());
+
+      CliRun noOutput = one.cli("logs", "nope-bbbbb");
+      assertEquals(3, noOutput.exitCode());
     }
   }
 
