@@ -45,6 +45,7 @@ final class LocalStore implements AutoCloseable {
   static LocalStore open(Path database) {
     try {
       Files.createDirectories(database.getParent());
+      NativeSqlite.useCachedLibrary();
       SQLiteConfig config = new SQLiteConfig();
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
