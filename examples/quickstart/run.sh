@@ -13,7 +13,8 @@ mkdir -p "$SENTINEL_HOME"
 cp "$here/config.yaml" "$SENTINEL_HOME/config.yaml"
 
 sentinel() { "$repo/bin/sentinel" "$@"; }
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
 submit() { # spec file; prints the job id
   sentinel submit --local -f "$here/$1" -o name -- python3 "$here/train.py"
 }
@@ -41,6 +42,9 @@ sentinel logs --local -f "$sweep" | tail -n 2
 step "Status and history"
 sentinel status --local
 sentinel history --local
+
+step "Where the urgent run ran, as describe shows it"
+sentinel describe --local "$urgent" | sed -n '/^Local process/,$p'
 
 step "Metrics each run wrote"
 for id in "$baseline" "$urgent" "$sweep"; do
