@@ -63,6 +63,7 @@ public final class LocalBackend implements Backend {
   static final String PROCESS_START = "local.processStart";
   static final String RUNTIME = "local.runtime";
   static final String EXIT_CODE = "local.exitCode";
+  static final String ATTEMPT = "local.attempt";
 
   private static final Set<JobState> LIVE =
       EnumSet.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING);

@@ -144,7 +144,9 @@ final class LocalRunner {
       OptionalInt exit = JobProcesses.exitCode(dir);
       Instant now = backend.clock().instant();
       JobRecord next = null;
-      if (exit.isPresent()) {
+      if (exit.isPresent() && exit.getAsInt() != 0 && attempt(record) <= record.spec().retries()) {
+        next = retry(record, dir, exit.getAsInt(), now);
+      } else if (exit.isPresent()) {
         next = ended(record, exit.getAsInt(), now);
       } else if (handle.isEmpty() || !JobProcesses.alive(handle.get())) {
         exit = JobProcesses.exitCode(dir); // it may have ended between the two looks
@@ -168,6 +170,42 @@ final class LocalRunner {
         log(record.id() + " " + next.state() + " (" + next.reason() + ")");
       }
     }
+  }
+
+  static int attempt(JobRecord record) {
+    return Integer.parseInt(record.attributes().getOrDefault(LocalBackend.ATTEMPT, "1"));
+  }
+
+  /**
+   * Back to Admitted for another attempt ({@code retries} in the spec, like a Job's backoffLimit).
+   * The attempt's files are set aside first: if the runner dies before the record says Admitted,
+   * the job ends Failed (its process gone, no exit code) rather than running twice.
+   */
+  private JobRecord retry(JobRecord record, Path dir, int code, Instant now) {
+    int attempt = attempt(record);
+    try {
+      for (String file : List.of(JobProcesses.LAUNCHED, JobProcesses.PID, JobProcesses.EXIT)) {
+        Files.move(dir.resolve(file), dir.resolve(file + "." + attempt));
+      }
+      Files.writeString(
+          dir.resolve(JobProcesses.OUTPUT),
+          "--- sentinel: exit code " + code + "; attempt " + (attempt + 1) + " ---\n",
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      return ended(record, code, now);
+    }
+    return record
+        .withAttribute(LocalBackend.ATTEMPT, Integer.toString(attempt + 1))
+        .transition(
+            JobState.ADMITTED,
+            "Retrying: exit code "
+                + code
+                + " (attempt "
+                + (attempt + 1)
+                + " of "
+                + (record.spec().retries() + 1)
+                + ")",
+            now);
   }
 
   private static boolean overdue(JobRecord record, Instant now) {

@@ -90,6 +90,33 @@ class LocalBackendTest {
   }
 
   @Test
+  void retriesRerunAFailedJobUpToTheLimit() throws Exception {
+    String counting =
+        "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo attempt $n;"
+            + " [ $n -ge 3 ]";
+    Path spec = dir.resolve("flaky.yaml");
+    Files.writeString(
+        spec, "name: flaky\nimage: x\ncommand: [sh, -c, '" + counting + "']\nretries: 2\n");
+    String third = LocalHome.id(local.cli("submit", "-f", spec.toString(), "-o", "name"));
+    Files.writeString(
+        spec, "name: hopeless\nimage: x\ncommand: [sh, -c, '" + counting + "']\nretries: 1\n");
+    String hopeless = LocalHome.id(local.cli("submit", "-f", spec.toString(), "-o", "name"));
+
+    JobRecord succeeded = local.awaitState(third, JobState.SUCCEEDED);
+    assertEquals("3", succeeded.attributes().get(LocalBackend.ATTEMPT));
+    assertEquals("3\n", Files.readString(local.home.jobDir(third).resolve("work/count")));
+    assertTrue(
+        succeeded.timeline().stream()
+            .anyMatch(t -> t.reason().equals("Retrying: exit code 1 (attempt 2 of 3)")),
+        succeeded.timeline().toString());
+    assertTrue(local.cli("logs", third).out().contains("attempt 3\n"));
+
+    JobRecord failed = local.awaitState(hopeless, JobState.FAILED);
+    assertEquals("Error: exit code 1", failed.reason());
+    assertEquals("2\n", Files.readString(local.home.jobDir(hopeless).resolve("work/count")));
+  }
+
+  @Test
   void unknownJobIsNotFound() {
     CliRun run = local.cli("status", "nope-bbbbb");
     assertEquals(3, run.exitCode());
