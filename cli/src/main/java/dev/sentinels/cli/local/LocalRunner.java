@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LocalRunner {
 
   private static final long TICK_MILLIS = 250;
+  private static final Duration PASS_AT_LEAST_EVERY = Duration.ofSeconds(5);
 
   /** In the job directory: {@code host}, {@code docker} or {@code podman}. */
   private static final String RUNTIME_FILE = "runtime";
@@ -44,6 +45,8 @@ final class LocalRunner {
   private final LocalBackend backend;
   private final PrintStream log;
   private final LocalStore store;
+  private long seenVersion = -1;
+  private Instant lastPass = Instant.EPOCH;
 
   LocalRunner(LocalBackend backend, PrintStream log) {
     this.backend = backend;
@@ -100,11 +103,19 @@ final class LocalRunner {
 
   /** One round; true while any job is queued, admitted or running. */
   boolean tick() {
-    syncRunning();
-    PassReport report = backend.pass();
-    report.admitted().forEach(id -> log("admitted " + id));
-    startAdmitted();
-    return !store.list(EnumSet.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)).isEmpty();
+    boolean changed = syncRunning();
+    long version = store.dataVersion();
+    Instant now = backend.clock().instant();
+    // Passes are cheap but not free on a long queue: run one when someone else wrote (submit,
+    // cancel, priority), when a job ended here, and now and then for time-based rules (starvation).
+    if (changed || version != seenVersion || now.isAfter(lastPass.plus(PASS_AT_LEAST_EVERY))) {
+      seenVersion = version;
+      lastPass = now;
+      PassReport report = backend.pass();
+      report.admitted().forEach(id -> log("admitted " + id));
+      startAdmitted();
+    }
+    return store.count(EnumSet.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) > 0;
   }
 
   /**
@@ -135,8 +146,9 @@ final class LocalRunner {
     }
   }
 
-  /** Ended, vanished and overdue processes of running jobs. */
-  private void syncRunning() {
+  /** Ended, vanished and overdue processes of running jobs; true when it changed a record. */
+  private boolean syncRunning() {
+    boolean changed = false;
     for (Stored stored : store.list(EnumSet.of(JobState.RUNNING))) {
       JobRecord record = stored.record();
       Path dir = backend.home().jobDir(record.id());
@@ -168,8 +180,10 @@ final class LocalRunner {
       }
       if (next != null && store.update(next, stored.version())) {
         log(record.id() + " " + next.state() + " (" + next.reason() + ")");
+        changed = true;
       }
     }
+    return changed;
   }
 
   static int attempt(JobRecord record) {

@@ -164,6 +164,35 @@ final class LocalStore implements AutoCloseable {
     }
   }
 
+  /** How many records are in any of {@code states}. */
+  int count(Set<JobState> states) {
+    String marks = String.join(", ", states.stream().map(s -> "?").toList());
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT count(*) FROM jobs WHERE state IN (" + marks + ")")) {
+      int i = 1;
+      for (JobState state : states) {
+        select.setString(i++, state.name());
+      }
+      try (ResultSet rs = select.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Changes when another connection commits: lets a poller skip work when nothing changed. */
+  long dataVersion() {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("PRAGMA data_version")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
   /** Writes {@code next} if the stored version is still {@code expected}; false if it moved on. */
   boolean update(JobRecord next, long expected) {
     try (PreparedStatement update =
