@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,36 @@ class LocalBackendTest {
     CliRun status = local.cli("status", id, "-o", "json");
     assertEquals(0, status.exitCode());
     assertTrue(status.out().contains("\"state\" : \"Succeeded\""), status.out());
+  }
+
+  @Test
+  void withNoContainerEngineAnsweringAJobWithAnImageRunsOnTheHostAndSaysSo() throws Exception {
+    Assumptions.assumeTrue(
+        ContainerEngine.detect("auto").isEmpty(), "a container engine answers on this machine");
+    LocalHome auto =
+        new LocalHome(dir.resolve("auto"), "local: {capacity: {cpu: 1}, idleTimeout: 5s}\n");
+    try (auto) {
+      String id =
+          LocalHome.id(
+              auto.cli(
+                  "submit",
+                  "--name",
+                  "imaged",
+                  "--image",
+                  "python:3.12-slim",
+                  "-o",
+                  "name",
+                  "--",
+                  "echo",
+                  "ran"));
+      JobRecord done = auto.awaitState(id, JobState.SUCCEEDED);
+      assertEquals("host", done.attributes().get(LocalBackend.RUNTIME));
+      assertEquals(
+          "Running on the host (no docker or podman engine answered; image python:3.12-slim not"
+              + " used)",
+          done.timeline().get(2).reason());
+      assertEquals("ran\n", auto.cli("logs", id).out());
+    }
   }
 
   @Test
