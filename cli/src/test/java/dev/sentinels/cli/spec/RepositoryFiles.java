@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Files kept at the repository root (docs, examples), found from wherever the tests run. */
-final class RepositoryFiles {
+public final class RepositoryFiles {
 
   private RepositoryFiles() {}
 
-  static Path resolve(String relative) {
+  public static Path resolve(String relative) {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.exists(dir.resolve(relative))) {
         return dir.resolve(relative);
