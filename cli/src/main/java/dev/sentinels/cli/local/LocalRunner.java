@@ -121,28 +121,32 @@ final class LocalRunner {
   /**
    * After a crash: kills processes of jobs that ended or were cancelled while no runner watched
    * them (a cancel that raced a start); running and admitted jobs are repaired by the normal tick.
+   * Looks only at job directories whose process may still live (a pid, no exit code).
    */
   void reconcile() {
-    for (Stored stored :
-        store.list(EnumSet.of(JobState.CANCELLED, JobState.FAILED, JobState.SUCCEEDED))) {
-      Path dir = backend.home().jobDir(stored.record().id());
-      if (Files.exists(dir.resolve(JobProcesses.LAUNCHED))
-          && JobProcesses.exitCode(dir).isEmpty()) {
-        Optional<JobProcesses.Handle> orphan = JobProcesses.find(dir);
-        if (orphan.isPresent()) {
+    try (var dirs = Files.list(backend.home().jobsDir())) {
+      for (Path dir : dirs.toList()) {
+        if (!Files.exists(dir.resolve(JobProcesses.PID))
+            || JobProcesses.exitCode(dir).isPresent()) {
+          continue;
+        }
+        Optional<JobProcesses.Handle> process = JobProcesses.find(dir);
+        Optional<Stored> stored = store.get(dir.getFileName().toString());
+        if (process.isPresent()
+            && (stored.isEmpty() || stored.get().record().state().isTerminal())) {
           log(
-              "killing the orphaned process of "
-                  + stored.record().id()
-                  + " ("
-                  + stored.record().state()
-                  + ")");
-          backend.stop(
-              stored
-                  .record()
-                  .withAttribute(LocalBackend.PID, Long.toString(orphan.get().pid()))
-                  .withAttribute(LocalBackend.PROCESS_START, orphan.get().started().toString()));
+              "killing the orphaned process "
+                  + process.get().pid()
+                  + " of "
+                  + dir.getFileName()
+                  + stored.map(s -> " (" + s.record().state() + ")").orElse(""));
+          JobProcesses.kill(process.get(), Duration.ofSeconds(3));
         }
       }
+    } catch (java.nio.file.NoSuchFileException e) {
+      // No job ever started here.
+    } catch (IOException e) {
+      log("cannot look for orphaned processes: " + e);
     }
   }
 

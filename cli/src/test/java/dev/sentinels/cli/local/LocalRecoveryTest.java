@@ -64,36 +64,30 @@ class LocalRecoveryTest {
 
   @Test
   void aStartTheRunnerDidNotRecordIsFoundAgainNeverStartedTwice() throws Exception {
-    try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 2)) {
+    try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 3)) {
       // Admitted and launched, but the runner died before recording it: simulate with a live
       // process that wrote its pid, and a launch whose process never came up.
       String found;
       String vanished;
+      String cancelled;
       try (LocalBackend backend = local.backend()) {
         found = backend.enqueue(spec(backend, "found", "sleep 300")).id();
         vanished = backend.enqueue(spec(backend, "vanished", "true")).id();
-        assertEquals(List.of(found, vanished).size(), backend.pass().admitted().size());
+        cancelled = backend.enqueue(spec(backend, "cancelled", "sleep 300")).id();
+        assertEquals(3, backend.pass().admitted().size(), "room for all three");
       }
       Path foundDir = local.home.jobDir(found);
-      Files.createDirectories(foundDir);
-      Files.writeString(foundDir.resolve("runtime"), "host\n");
-      Process orphan =
-          new ProcessBuilder(
-                  "/usr/bin/setsid",
-                  "/bin/sh",
-                  "-c",
-                  "echo $$ > " + foundDir.resolve("pid") + "; exec sleep 300")
-              .start();
-      Files.createFile(foundDir.resolve(JobProcesses.LAUNCHED));
+      Process orphan = launchedBehindTheRunnersBack(foundDir);
+      // Cancelled while no runner ran: the cancel had no pid to kill, the next runner must.
+      Process cancelledOrphan = launchedBehindTheRunnersBack(local.home.jobDir(cancelled));
+      assertEquals(0, local.cli("cancel", cancelled).exitCode());
+      assertTrue(cancelledOrphan.isAlive());
       Path vanishedDir = local.home.jobDir(vanished);
       Files.createDirectories(vanishedDir);
       Files.createFile(vanishedDir.resolve(JobProcesses.LAUNCHED));
       Files.setLastModifiedTime(
           vanishedDir.resolve(JobProcesses.LAUNCHED),
           java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
-      while (!Files.exists(foundDir.resolve("pid"))) {
-        JobProcesses.sleep(20);
-      }
 
       AtomicBoolean stop = new AtomicBoolean();
       Thread runner =
@@ -111,14 +105,35 @@ class LocalRecoveryTest {
         assertTrue(failed.reason().contains("not started again"), failed.reason());
         assertFalse(Files.exists(vanishedDir.resolve("pid")));
 
+        assertTrue(cancelledOrphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+
         assertEquals(0, local.cli("cancel", found).exitCode());
         assertTrue(orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
       } finally {
         stop.set(true);
         runner.join();
         orphan.destroyForcibly();
+        cancelledOrphan.destroyForcibly();
       }
     }
+  }
+
+  /** What a runner that died right after starting a job leaves: a live process and its files. */
+  private static Process launchedBehindTheRunnersBack(Path jobDir) throws IOException {
+    Files.createDirectories(jobDir);
+    Files.writeString(jobDir.resolve("runtime"), "host\n");
+    Process process =
+        new ProcessBuilder(
+                "/usr/bin/setsid",
+                "/bin/sh",
+                "-c",
+                "echo $$ > " + jobDir.resolve("pid") + "; exec sleep 300")
+            .start();
+    Files.createFile(jobDir.resolve(JobProcesses.LAUNCHED));
+    while (!Files.exists(jobDir.resolve("pid"))) {
+      JobProcesses.sleep(20);
+    }
+    return process;
   }
 
   private static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name, String script) {
