@@ -87,7 +87,14 @@ final class LocalRunner {
       reconcile();
       Instant busySince = backend.clock().instant();
       while (!stop.get()) {
-        boolean busy = tick();
+        boolean busy;
+        try {
+          busy = tick();
+        } catch (RuntimeException e) {
+          // A locked or full disk, a bad record: say so and try again rather than leave jobs.
+          log("tick failed: " + e);
+          busy = true;
+        }
         Instant now = backend.clock().instant();
         if (busy) {
           busySince = now;
