@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
     description = {
       "Admit jobs continuously: hold the admission lease and react to every change.",
       "Optional: every command also admits on its own. Stops cleanly on SIGTERM or Ctrl-C.",
-      "On the local backend: the runner that starts and watches local jobs (commands start one",
-      "in the background when none runs; this one stays in the foreground)."
+      "Locally: the runner that starts and watches jobs (in the foreground; commands start one"
+          + " in the background when none runs)."
     },
     mixinStandardHelpOptions = true)
 final class SchedulerCommand extends BackendCommand {
