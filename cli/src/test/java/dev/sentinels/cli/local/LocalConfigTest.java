@@ -81,40 +81,45 @@ class LocalConfigTest {
   @Test
   void withNoClusterConfiguredCommandsUseTheLocalBackendInSentinelHome() throws Exception {
     Path home = dir.resolve("sentinel-home");
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    // No kubeconfig anywhere: not in the environment, not in the (empty) home directory.
-    command.add("-Duser.home=" + dir);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    command.addAll(List.of("dev.sentinels.cli.Sentinel", "status"));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().remove("KUBECONFIG");
-    builder.environment().remove("KUBERNETES_SERVICE_HOST");
-    builder.environment().put("SENTINEL_HOME", home.toString());
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, process.exitValue(), err);
-    assertEquals("", out);
-    assertEquals("No jobs found.\n", err);
+    CliRun run = withoutCluster(home, "status");
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("", run.out());
+    assertEquals("No jobs found.\n", run.err());
     assertTrue(Files.exists(home.resolve("sentinel.db")), "the local store is in $SENTINEL_HOME");
   }
 
   @Test
-  void configSayingKubernetesWithoutAClusterIsUnreachable() throws Exception {
-    LocalHome local = new LocalHome(dir, "backend: kubernetes\n");
-    String previous = System.getProperty(dev.sentinels.cli.config.SentinelHome.PROPERTY);
-    System.setProperty(dev.sentinels.cli.config.SentinelHome.PROPERTY, dir.toString());
-    try {
-      CliRun run = CliRun.of("status", "--kubeconfig", dir.resolve("missing").toString());
-      // An explicit --kubeconfig wins over the file: it names a cluster (here, an absent one).
-      assertTrue(run.exitCode() != 0, run.err());
-    } finally {
-      if (previous == null) {
-        System.clearProperty(dev.sentinels.cli.config.SentinelHome.PROPERTY);
-      }
-    }
-    assertEquals(0, local.cli("status").exitCode()); // --local always wins
+  void configSayingKubernetesWithoutAClusterIsUnreachableAndLocalStillWins() throws Exception {
+    Path home = dir.resolve("sentinel-home");
+    Files.createDirectories(home);
+    Files.writeString(home.resolve("config.yaml"), "backend: kubernetes\n");
+    CliRun run = withoutCluster(home, "status");
+    assertEquals(4, run.exitCode(), run.err());
+    assertEquals(
+        "error: "
+            + home.resolve("config.yaml")
+            + " says backend: kubernetes, but no cluster is configured:"
+            + " set KUBECONFIG or pass --kubeconfig FILE\n",
+        run.err());
+    assertEquals(0, withoutCluster(home, "status", "--local").exitCode());
+  }
+
+  /** {@code sentinel args...} as its own JVM on a machine with no kubeconfig anywhere. */
+  private CliRun withoutCluster(Path sentinelHome, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.add("-Duser.home=" + dir); // an empty home directory: no ~/.kube/config
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.add("dev.sentinels.cli.Sentinel");
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("KUBECONFIG");
+    builder.environment().remove("KUBERNETES_SERVICE_HOST");
+    builder.environment().put("SENTINEL_HOME", sentinelHome.toString());
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+    return new CliRun(process.exitValue(), out, err);
   }
 }
