@@ -70,6 +70,14 @@ if [ -x "$jdk25" ]; then
   status25=$(SENTINEL_JAVA=$jdk25 hf status25 --warmup 2 --runs 15 "bin/sentinel status -n bench-status")
 fi
 
+echo "benchmarks: cold status on the local backend" >&2
+local_home=$(mktemp -d)
+for i in 1 2 3; do
+  SENTINEL_HOME=$local_home bin/sentinel submit --local --name small --image busybox -o name -- true >/dev/null
+done
+sleep 3
+local_status=$(SENTINEL_HOME=$local_home hf status-local --warmup 2 --runs 15 "bin/sentinel status --local")
+
 echo "benchmarks: scheduler memory with $big pending" >&2
 bin/sentinel scheduler -n bench-queue >/tmp/sentinel-bench-scheduler.log 2>&1 &
 sched=$!
@@ -109,6 +117,7 @@ scheduler and KWOK create and bind the pods on the same cores meanwhile. Target:
 | cold \`sentinel status\` (JDK 17 + CDS) | ${status_times[0]} | ≤ 1.5× kubectl |
 | cold \`sentinel status\` (JDK 25 + AOT cache) | ${status25:-not measured (no JDK 25)} | ≤ 1.5× kubectl |
 | \`kubectl get configmaps\` (the yardstick) | ${status_times[1]} | |
+| cold \`sentinel status --local\` (JDK 17 + CDS, 3 jobs) | $local_status | ≤ 1.5× kubectl |
 
 Setup for the queue and scheduler rows, not timed above: $(echo "$setup" | sed 's/^| setup: //; s/ |.*| \(.*\) s |.*$/ (\1 s to create)/').
 

@@ -5,7 +5,7 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.Quantities;
 import dev.sentinels.api.Resources;
-import dev.sentinels.cli.backend.RecordCodec;
+import dev.sentinels.cli.backend.JobEnvironment;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -19,7 +19,6 @@ import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -146,26 +145,10 @@ final class JobLauncher {
 
   /** What every job sees: its id, its params one by one and as JSON, then the spec's env. */
   static List<EnvVar> environment(JobRecord record) {
-    JobSpec spec = record.spec();
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVar("SENTINEL_JOB_ID", record.id(), null));
-    env.add(new EnvVar("SENTINEL_JOB_NAME", spec.name(), null));
-    env.add(new EnvVar("SENTINEL_PROJECT", spec.project(), null));
-    env.add(
-        new EnvVar(
-            "SENTINEL_PARAMS", RecordCodec.mapper().writeValueAsString(spec.params()), null));
-    spec.params()
-        .forEach(
-            (name, value) -> env.add(new EnvVar("SENTINEL_PARAM_" + envName(name), value, null)));
-    if (spec.artifacts() != null) {
-      env.add(new EnvVar("SENTINEL_ARTIFACTS_DIR", spec.artifacts(), null));
-    }
-    spec.env().forEach((name, value) -> env.add(new EnvVar(name, value, null)));
+    JobEnvironment.of(record, record.spec().artifacts())
+        .forEach((name, value) -> env.add(new EnvVar(name, value, null)));
     return env;
-  }
-
-  static String envName(String param) {
-    return param.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
   }
 
   private static Map<String, Quantity> requests(Resources resources) {

@@ -4,7 +4,11 @@ import dev.sentinels.cli.backend.Backend;
 import dev.sentinels.cli.backend.SentinelException;
 import dev.sentinels.cli.cluster.KubeConnection;
 import dev.sentinels.cli.cluster.KubernetesBackend;
+import dev.sentinels.cli.config.SentinelConfig;
+import dev.sentinels.cli.config.SentinelHome;
+import dev.sentinels.cli.local.LocalBackend;
 import java.time.Clock;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where to work: kubectl's --kubeconfig, --context and --namespace, or --local. */
@@ -25,16 +29,37 @@ public final class BackendOptions {
       description = "Namespace of the queue (default: the context's, then 'default').")
   String namespace;
 
-  @Option(names = "--local", description = "Use the embedded local backend, not a cluster.")
+  @Option(
+      names = "--local",
+      description = "Use the embedded local backend under $SENTINEL_HOME (default ~/.sentinel).")
   boolean local;
 
-  /** Opens the backend these options name. */
+  /**
+   * Opens the backend these options name: local with {@code --local}; else what {@code
+   * $SENTINEL_HOME/config.yaml} says ({@code backend:}); else the cluster when a kubeconfig (or
+   * {@code --kubeconfig}/{@code --context}) is there, the local backend when not.
+   */
   public Backend open() {
-    if (local || !KubeConnection.clusterConfigured(kubeconfig)) {
-      throw new SentinelException(
-          ExitCodes.UNREACHABLE,
-          "no Kubernetes cluster configured: set KUBECONFIG or pass --kubeconfig FILE"
-              + " (the embedded local backend is not available in this build)");
+    SentinelHome home = SentinelHome.resolve();
+    if (local) {
+      return LocalBackend.open(home, Clock.systemUTC());
+    }
+    boolean clusterNamed = kubeconfig != null || context != null;
+    SentinelConfig config = clusterNamed ? null : SentinelConfig.load(home);
+    Optional<String> configured = config == null ? Optional.empty() : config.backend();
+    if (configured.isPresent()) {
+      if (configured.get().equals(SentinelConfig.BACKEND_LOCAL)) {
+        return new LocalBackend(home, config, Clock.systemUTC());
+      }
+      if (!KubeConnection.clusterConfigured(kubeconfig)) {
+        throw new SentinelException(
+            ExitCodes.UNREACHABLE,
+            home.configFile()
+                + " says backend: kubernetes, but no cluster is configured:"
+                + " set KUBECONFIG or pass --kubeconfig FILE");
+      }
+    } else if (!clusterNamed && !KubeConnection.clusterConfigured(kubeconfig)) {
+      return new LocalBackend(home, config, Clock.systemUTC());
     }
     return KubernetesBackend.connect(kubeconfig, context, namespace, Clock.systemUTC());
   }

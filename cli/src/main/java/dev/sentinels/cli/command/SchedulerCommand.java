@@ -1,6 +1,8 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.cli.backend.Backend;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 
@@ -8,7 +10,9 @@ import picocli.CommandLine.Command;
     name = "scheduler",
     description = {
       "Admit jobs continuously: hold the admission lease and react to every change.",
-      "Optional: every command also admits on its own. Stops cleanly on SIGTERM or Ctrl-C."
+      "Optional: every command also admits on its own. Stops cleanly on SIGTERM or Ctrl-C.",
+      "Locally: the runner that starts and watches jobs (in the foreground; commands start one"
+          + " in the background when none runs)."
     },
     mixinStandardHelpOptions = true)
 final class SchedulerCommand extends BackendCommand {
@@ -16,13 +20,14 @@ final class SchedulerCommand extends BackendCommand {
   @Override
   int run(Backend backend) {
     AtomicBoolean stop = new AtomicBoolean();
-    Thread main = Thread.currentThread();
+    // Not Thread.join: after the loop the main thread calls System.exit, which waits for hooks.
+    CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
               stop.set(true);
               try {
-                main.join(20_000); // let it release the lease before the JVM exits
+                stopped.await(20, TimeUnit.SECONDS); // let it release the lease before exiting
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -30,7 +35,11 @@ final class SchedulerCommand extends BackendCommand {
             "sentinel-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.println("sentinel scheduler on " + backend.target());
-    backend.runScheduler(stop, System.err);
+    try {
+      backend.runScheduler(stop, System.err);
+    } finally {
+      stopped.countDown();
+    }
     return ExitCodes.OK;
   }
 }

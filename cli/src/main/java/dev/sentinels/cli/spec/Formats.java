@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The syntax rules of spec values: Kubernetes names and labels, paths and durations. */
-final class Formats {
+public final class Formats {
 
   /** RFC 1123 label, as Kubernetes requires for most object names. */
   private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
@@ -92,7 +92,7 @@ final class Formats {
   }
 
   /** A whole number that fits a long, or empty. */
-  static Optional<Long> wholeNumber(String text) {
+  public static Optional<Long> wholeNumber(String text) {
     if (!WHOLE_NUMBER.matcher(text).matches()) {
       return Optional.empty();
     }
@@ -107,7 +107,7 @@ final class Formats {
    * Parses {@code 90s}, {@code 30m}, {@code 2h}, {@code 1h30m}, {@code 1.5h}, {@code 1d} or {@code
    * 500ms}; empty when it is not such a duration in whole milliseconds.
    */
-  static Optional<Duration> duration(String text) {
+  public static Optional<Duration> duration(String text) {
     Matcher part = DURATION_PART.matcher(text);
     BigDecimal millis = BigDecimal.ZERO;
     int end = 0;

@@ -37,8 +37,20 @@ public final class QueueConfigReader {
 
   /** Parses {@code yaml}; {@code source} prefixes error messages (e.g. the ConfigMap's name). */
   public static QueueConfig read(String yaml, String source) {
+    return read(yaml, source, Set.of()).queueConfig();
+  }
+
+  /**
+   * A configuration file with the queue keys at the top level next to other {@code sections} (the
+   * local {@code config.yaml}): the queue configuration, and the other sections' values as parsed
+   * (mappings, lists, strings) for their owners to check.
+   */
+  public record Document(QueueConfig queueConfig, Map<String, Object> sections) {}
+
+  /** Like {@link #read(String, String)}, also accepting the top-level keys in {@code sections}. */
+  public static Document read(String yaml, String source, Set<String> sections) {
     try {
-      return parse(yaml);
+      return parse(yaml, sections);
     } catch (SpecException e) {
       throw new SpecException(
           e.problems().stream()
@@ -47,18 +59,28 @@ public final class QueueConfigReader {
     }
   }
 
-  private static QueueConfig parse(String yaml) {
-    QueueConfig defaults = QueueConfig.defaults();
+  private static Document parse(String yaml, Set<String> sections) {
     Object root = SafeYaml.parse(yaml, "config", "");
     if (root == null) {
-      return defaults;
+      return new Document(QueueConfig.defaults(), Map.of());
     }
-    Map<String, Object> top = mapping("config", root);
-    for (String key : top.keySet()) {
-      if (!TOP_LEVEL.contains(key)) {
-        throw new SpecException(key, "unknown field; " + SpecFields.suggestion(key, TOP_LEVEL));
+    Map<String, Object> top = new LinkedHashMap<>(mapping("config", root));
+    Set<String> known = new java.util.TreeSet<>(TOP_LEVEL);
+    known.addAll(sections);
+    Map<String, Object> other = new LinkedHashMap<>();
+    for (String key : List.copyOf(top.keySet())) {
+      if (!known.contains(key)) {
+        throw new SpecException(key, "unknown field; " + SpecFields.suggestion(key, known));
+      }
+      if (sections.contains(key)) {
+        other.put(key, top.remove(key));
       }
     }
+    return new Document(parse(top), other);
+  }
+
+  private static QueueConfig parse(Map<String, Object> top) {
+    QueueConfig defaults = QueueConfig.defaults();
     List<PriorityClass> classes = defaults.priorityClasses();
     if (top.containsKey("priorityClasses")) {
       classes = new ArrayList<>();

@@ -20,7 +20,12 @@ class ExampleSpecsTest {
   private static final SpecReader READER = new SpecReader(QueueConfig.defaults());
 
   static Stream<Path> exampleSpecs() throws IOException {
-    try (Stream<Path> files = Files.list(RepositoryFiles.resolve("examples/specs"))) {
+    try (Stream<Path> files =
+        Stream.concat(
+            Files.list(RepositoryFiles.resolve("examples/specs")),
+            Files.list(RepositoryFiles.resolve("examples/quickstart"))
+                .filter(f -> f.toString().endsWith(".yaml"))
+                .filter(f -> !f.getFileName().toString().equals("config.yaml")))) {
       List<Path> specs = files.filter(Files::isRegularFile).sorted().toList();
       assertFalse(specs.isEmpty(), "no example specs");
       return specs.stream();
@@ -44,6 +49,22 @@ class ExampleSpecsTest {
     assertEquals(
         List.of("--arch=resnet50", "--lr=0.1", "--batch-size=256", "--data=/data/imagenet"),
         spec.args());
+  }
+
+  @Test
+  void quickstartConfigGivesOneSlotAndRunsOnTheHost() throws IOException {
+    var config =
+        dev.sentinels.cli.config.SentinelConfig.parse(
+            Files.readString(RepositoryFiles.resolve("examples/quickstart/config.yaml")), "config");
+    assertEquals(1000L, config.capacity().cpuMillis());
+    assertEquals("none", config.containerEngine());
+    for (String name : List.of("baseline", "sweep", "urgent")) {
+      JobSpec spec =
+          READER.read(
+              RepositoryFiles.resolve("examples/quickstart/" + name + ".yaml"),
+              new SpecOverrides());
+      assertEquals(1000L, spec.resources().cpuMillis(), name + " must fill the one slot");
+    }
   }
 
   @Test

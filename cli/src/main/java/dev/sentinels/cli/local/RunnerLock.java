@@ -1,0 +1,195 @@
+package dev.sentinels.cli.local;
+
+import dev.sentinels.cli.config.SentinelHome;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one runner per home: whoever holds an OS lock on {@code runner.lock} starts and watches local
+ * jobs. The kernel drops the lock when its holder dies, even by {@code kill -9}, so a crashed
+ * runner never blocks the next. CLI commands start a detached runner when none holds it.
+ */
+final class RunnerLock implements AutoCloseable {
+
+  /**
+   * Homes whose lock this JVM holds. POSIX drops all of a process's locks on a file when it closes
+   * any channel to it, so this JVM must not open the file again while it holds the lock.
+   */
+  private static final java.util.Set<Path> HELD_HERE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Touched when a CLI starts a runner. */
+  private static final String STARTING = "runner.starting";
+
+  private static final Duration STARTING_GRACE = Duration.ofSeconds(5);
+
+  private final FileChannel channel;
+  private final FileLock lock;
+  private final Path file;
+
+  private RunnerLock(FileChannel channel, FileLock lock, Path file) {
+    this.channel = channel;
+    this.lock = lock;
+    this.file = file;
+  }
+
+  /** The lock, writing this process's pid into the file; empty while another runner holds it. */
+  static synchronized Optional<RunnerLock> tryAcquire(SentinelHome home) {
+    if (HELD_HERE.contains(home.runnerLock())) {
+      return Optional.empty();
+    }
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(home.dir());
+      channel =
+          FileChannel.open(
+              home.runnerLock(),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        channel.close();
+        return Optional.empty();
+      }
+      channel.truncate(0);
+      channel.write(
+          ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+      channel.force(false);
+      HELD_HERE.add(home.runnerLock());
+      return Optional.of(new RunnerLock(channel, lock, home.runnerLock()));
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(channel); // held by a runner in this very JVM
+      return Optional.empty();
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new java.io.UncheckedIOException("cannot lock " + home.runnerLock(), e);
+    }
+  }
+
+  /** True when some process holds the lock now. */
+  static synchronized boolean held(SentinelHome home) {
+    if (HELD_HERE.contains(home.runnerLock())) {
+      return true;
+    }
+    if (!Files.exists(home.runnerLock())) {
+      return false;
+    }
+    try (FileChannel channel =
+        FileChannel.open(home.runnerLock(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The pid the holder wrote, if any. */
+  static Optional<Long> holderPid(SentinelHome home) {
+    try {
+      return Optional.of(Long.parseLong(Files.readString(home.runnerLock()).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Starts {@code sentinel scheduler --local} detached (own session, output to {@code runner.log})
+   * when no runner holds the lock, with this process's java and class path. It exits when idle.
+   * Returns true when it started one.
+   */
+  static boolean ensureRunning(SentinelHome home) {
+    if (held(home) || recentlyStarted(home)) {
+      return false;
+    }
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> argv = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      argv.add("/usr/bin/setsid"); // not in the CLI's session: Ctrl-C there must not stop it
+    }
+    argv.addAll(
+        List.of(
+            java,
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xmx256m",
+            "-D" + SentinelHome.PROPERTY + "=" + home.dir(),
+            "-D" + LocalBackend.DETACHED_PROPERTY + "=true",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.sentinels.cli.Sentinel",
+            "scheduler",
+            "--local"));
+    try {
+      Files.createDirectories(home.dir());
+      Files.writeString(home.dir().resolve(STARTING), ProcessHandle.current().pid() + "\n");
+      new ProcessBuilder(argv)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(home.runnerLog().toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+      return true;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot start the local runner", e);
+    }
+  }
+
+  /**
+   * A runner started moments ago may not hold the lock yet: starting another would only see it
+   * leave again, at the cost of a JVM start.
+   */
+  private static boolean recentlyStarted(SentinelHome home) {
+    try {
+      Instant started = Files.getLastModifiedTime(home.dir().resolve(STARTING)).toInstant();
+      return started.isAfter(Instant.now().minus(STARTING_GRACE));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (RunnerLock.class) {
+      try {
+        lock.release();
+      } catch (IOException e) {
+        // Closing the channel releases it too.
+      }
+      closeQuietly(channel);
+      HELD_HERE.remove(file);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // Nothing held.
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.sentinels.cli.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobState;
+import dev.sentinels.cli.CliRun;
+import dev.sentinels.cli.config.SentinelHome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A Sentinels home in a temporary directory for one test: runs the CLI in this JVM or as separate
+ * JVM processes (as users do), and cleans up the runner and job processes it left.
+ */
+final class LocalHome implements AutoCloseable {
+
+  final Path dir;
+  final SentinelHome home;
+
+  LocalHome(Path dir, String config) throws IOException {
+    this.dir = dir;
+    this.home = new SentinelHome(dir);
+    Files.createDirectories(dir);
+    Files.writeString(home.configFile(), config);
+  }
+
+  /** A home whose machine has {@code cpus} cores, no engine, and a runner that idles out fast. */
+  static LocalHome withCpus(Path dir, int cpus) throws IOException {
+    return new LocalHome(
+        dir,
+        "backend: local\n"
+            + "local:\n"
+            + "  capacity: {cpu: "
+            + cpus
+            + ", memory: 64Gi, gpu: 0}\n"
+            + "  idleTimeout: 5s\n"
+            + "  engine: none\n");
+  }
+
+  private static boolean startedLately(Path file) {
+    try {
+      return Files.getLastModifiedTime(file)
+          .toInstant()
+          .isAfter(java.time.Instant.now().minusSeconds(3));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** {@code sentinel args...} in this JVM; options go right after the verb. */
+  CliRun cli(String... args) {
+    String previous = System.getProperty(SentinelHome.PROPERTY);
+    System.setProperty(SentinelHome.PROPERTY, dir.toString());
+    try {
+      return CliRun.of(withLocal(args));
+    } finally {
+      if (previous == null) {
+        System.clearProperty(SentinelHome.PROPERTY);
+      } else {
+        System.setProperty(SentinelHome.PROPERTY, previous);
+      }
+    }
+  }
+
+  private static String[] withLocal(String... args) {
+    int verbs = args[0].equals("priority") ? 2 : 1; // priority set
+    List<String> all = new ArrayList<>(List.of(args).subList(0, verbs));
+    all.add("--local");
+    all.addAll(List.of(args).subList(verbs, args.length));
+    return all.toArray(String[]::new);
+  }
+
+  /** {@code sentinel args...} started as its own JVM, like a user's shell does. */
+  Process start(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    command.add("-D" + SentinelHome.PROPERTY + "=" + dir);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.add("dev.sentinels.cli.Sentinel");
+    command.addAll(List.of(withLocal(args)));
+    return new ProcessBuilder(command).start();
+  }
+
+  /** Runs {@code sentinel args...} as its own JVM to its end. */
+  CliRun process(String... args) throws Exception {
+    Process process = start(args);
+    var out = process.getInputStream().readAllBytes();
+    var err = process.getErrorStream().readAllBytes();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("sentinel " + String.join(" ", args) + " did not end");
+    }
+    return new CliRun(
+        process.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  /** A backend of its own, as one CLI process would have. */
+  LocalBackend backend() {
+    return LocalBackend.open(home, Clock.systemUTC());
+  }
+
+  JobRecord get(String id) {
+    try (LocalBackend backend = backend()) {
+      return backend.store().get(id).orElseThrow().record();
+    }
+  }
+
+  /** Waits until the job satisfies {@code until}; fails with its state after {@code within}. */
+  JobRecord await(String id, Predicate<JobRecord> until, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    JobRecord record = get(id);
+    while (!until.test(record)) {
+      if (System.nanoTime() > deadline) {
+        fail("job " + id + " is " + record.state() + " (" + record.reason() + ") after " + within);
+      }
+      JobProcesses.sleep(100);
+      record = get(id);
+    }
+    return record;
+  }
+
+  JobRecord awaitState(String id, JobState state) {
+    JobRecord record =
+        await(id, r -> r.state() == state || r.state().isTerminal(), Duration.ofSeconds(60));
+    assertEquals(state, record.state(), () -> id + ": " + record.reason());
+    return record;
+  }
+
+  /** The id {@code submit -o name} printed. */
+  static String id(CliRun run) {
+    assertEquals(0, run.exitCode(), () -> "submit failed: " + run.err() + run.out());
+    return run.out().trim();
+  }
+
+  /**
+   * Kills the runner (if one still runs) and every job process left, so nothing outlives a test.
+   */
+  @Override
+  public void close() {
+    // A runner a command started just now may not be up yet: let it come, then stop it.
+    Path starting = dir.resolve("runner.starting");
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline && startedLately(starting)) {
+      JobProcesses.sleep(100);
+    }
+    // Only runners of this home, found by their command line: they are this test's.
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("sentinel.home=" + dir + " "))
+        .forEach(
+            runner -> {
+              runner.destroyForcibly();
+              runner.onExit().join();
+            });
+    try (var jobs = Files.list(home.jobsDir())) {
+      jobs.forEach(
+          job ->
+              JobProcesses.find(job).ifPresent(h -> JobProcesses.kill(h, Duration.ofMillis(100))));
+    } catch (IOException e) {
+      // No jobs directory: nothing ran.
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.sentinels.cli.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jobs outlive their runner; the next runner repairs what a killed one left, running nothing twice.
+ */
+class LocalRecoveryTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void afterKillNineTheNextRunnerAdoptsSettlesAndMarksLostJobsAndRunsNothingTwice()
+      throws Exception {
+    try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 3)) {
+      Process runner = local.start("scheduler");
+      awaitRunner(local, true);
+
+      String ends = submit(local, "ends", "sleep 2");
+      String lives = submit(local, "lives", "sleep 8");
+      String lost = submit(local, "lost", "sleep 300");
+      String waits = submit(local, "waits", "true");
+      for (String id : List.of(ends, lives, lost)) {
+        local.awaitState(id, JobState.RUNNING);
+      }
+      assertEquals(JobState.QUEUED, local.get(waits).state());
+
+      runner.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+      runner.waitFor();
+      awaitRunner(local, false);
+      // One job's process dies with no one to see it; the others run on without a runner.
+      JobProcesses.kill(LocalBackend.handle(local.get(lost)).orElseThrow(), Duration.ZERO);
+      JobProcesses.sleep(3000);
+      assertTrue(JobProcesses.exitCode(local.home.jobDir(ends)).isPresent());
+      assertTrue(JobProcesses.alive(LocalBackend.handle(local.get(lives)).orElseThrow()));
+      assertEquals(JobState.RUNNING, local.get(ends).state());
+
+      // Any command notices active jobs and no runner: it starts one, which repairs the states.
+      assertEquals(0, local.cli("status").exitCode());
+      assertEquals(JobState.SUCCEEDED, local.awaitState(ends, JobState.SUCCEEDED).state());
+      JobRecord failed = local.awaitState(lost, JobState.FAILED);
+      assertTrue(failed.reason().startsWith("ProcessLost"), failed.reason());
+      local.awaitState(lives, JobState.SUCCEEDED);
+      local.awaitState(waits, JobState.SUCCEEDED);
+
+      for (String id : List.of(ends, lives, lost, waits)) {
+        assertEquals(List.of("ran"), Files.readAllLines(ranFile(id)), id + " ran more than once");
+      }
+    }
+  }
+
+  @Test
+  void aStartTheRunnerDidNotRecordIsFoundAgainNeverStartedTwice() throws Exception {
+    try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 3)) {
+      // Admitted and launched, but the runner died before recording it: simulate with a live
+      // process that wrote its pid, and a launch whose process never came up.
+      String found;
+      String vanished;
+      String cancelled;
+      try (LocalBackend backend = local.backend()) {
+        found = backend.enqueue(spec(backend, "found", "sleep 300")).id();
+        vanished = backend.enqueue(spec(backend, "vanished", "true")).id();
+        cancelled = backend.enqueue(spec(backend, "cancelled", "sleep 300")).id();
+        assertEquals(3, backend.pass().admitted().size(), "room for all three");
+      }
+      Path foundDir = local.home.jobDir(found);
+      Process orphan = launchedBehindTheRunnersBack(foundDir);
+      // Cancelled while no runner ran: the cancel had no pid to kill, the next runner must.
+      Process cancelledOrphan = launchedBehindTheRunnersBack(local.home.jobDir(cancelled));
+      assertEquals(0, local.cli("cancel", cancelled).exitCode());
+      assertTrue(cancelledOrphan.isAlive());
+      Path vanishedDir = local.home.jobDir(vanished);
+      Files.createDirectories(vanishedDir);
+      Files.createFile(vanishedDir.resolve(JobProcesses.LAUNCHED));
+      Files.setLastModifiedTime(
+          vanishedDir.resolve(JobProcesses.LAUNCHED),
+          java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
+
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread runner =
+          new Thread(
+              () -> {
+                try (LocalBackend backend = local.backend()) {
+                  backend.runScheduler(stop, System.err);
+                }
+              });
+      runner.start();
+      try {
+        JobRecord adopted = local.awaitState(found, JobState.RUNNING);
+        assertEquals(Long.toString(orphan.pid()), adopted.attributes().get(LocalBackend.PID));
+        JobRecord failed = local.awaitState(vanished, JobState.FAILED);
+        assertTrue(failed.reason().contains("not started again"), failed.reason());
+        assertFalse(Files.exists(vanishedDir.resolve("pid")));
+
+        assertTrue(cancelledOrphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+
+        assertEquals(0, local.cli("cancel", found).exitCode());
+        assertTrue(orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+      } finally {
+        stop.set(true);
+        runner.join();
+        orphan.destroyForcibly();
+        cancelledOrphan.destroyForcibly();
+      }
+    }
+  }
+
+  /** What a runner that died right after starting a job leaves: a live process and its files. */
+  private static Process launchedBehindTheRunnersBack(Path jobDir) throws IOException {
+    Files.createDirectories(jobDir);
+    Files.writeString(jobDir.resolve("runtime"), "host\n");
+    Process process =
+        new ProcessBuilder(
+                "/usr/bin/setsid",
+                "/bin/sh",
+                "-c",
+                "echo $$ > " + jobDir.resolve("pid") + "; exec sleep 300")
+            .start();
+    Files.createFile(jobDir.resolve(JobProcesses.LAUNCHED));
+    while (!Files.exists(jobDir.resolve("pid"))) {
+      JobProcesses.sleep(20);
+    }
+    return process;
+  }
+
+  private static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name, String script) {
+    return new dev.sentinels.cli.spec.SpecReader(backend.queueConfig())
+        .fromOverrides(
+            new dev.sentinels.cli.spec.SpecOverrides()
+                .name(name)
+                .image("x")
+                .command(List.of("sh", "-c", script)));
+  }
+
+  private Path ranFile(String id) {
+    return dir.resolve(id.substring(0, id.lastIndexOf('-')) + ".ran");
+  }
+
+  private String submit(LocalHome local, String name, String script) {
+    return LocalHome.id(
+        local.cli(
+            "submit",
+            "--name",
+            name,
+            "--image",
+            "x",
+            "-o",
+            "name",
+            "--",
+            "sh",
+            "-c",
+            "echo ran >> " + dir.resolve(name + ".ran") + "; " + script));
+  }
+
+  private static void awaitRunner(LocalHome local, boolean held) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (RunnerLock.held(local.home) != held) {
+      assertTrue(System.nanoTime() < deadline, "runner held: " + !held);
+      JobProcesses.sleep(100);
+    }
+  }
+}
