@@ -34,6 +34,9 @@ public final class Sentinel {
   private Sentinel() {}
 
   public static void main(String[] args) {
+    if (Boolean.getBoolean("sentinel.training")) {
+      Training.exercise(); // the launcher is recording its class data cache
+    }
     System.exit(run(args));
   }
 

@@ -31,6 +31,10 @@ public final class Commands {
    */
   public static List<Class<?>> forArgs(String[] args) {
     String verb = firstVerb(args);
+    List<String> all = Arrays.asList(args);
+    if (verb == null && (all.contains("--version") || all.contains("-V"))) {
+      return List.of(); // the version needs no verbs
+    }
     if (verb != null) {
       for (Class<?> command : ALL) {
         Command annotation = command.getAnnotation(Command.class);
