@@ -144,7 +144,10 @@ final class JobLauncher {
         .build();
   }
 
-  /** What every job sees: its id, its params one by one and as JSON, then the spec's env. */
+  /**
+   * What every job sees: its id, its params one by one and as JSON, what plugins asked for (e.g.
+   * MLFLOW_RUN_ID), then the spec's env, which wins.
+   */
   static List<EnvVar> environment(JobRecord record) {
     JobSpec spec = record.spec();
     List<EnvVar> env = new ArrayList<>();
@@ -160,6 +163,8 @@ final class JobLauncher {
     if (spec.artifacts() != null) {
       env.add(new EnvVar("SENTINEL_ARTIFACTS_DIR", spec.artifacts(), null));
     }
+    dev.sentinels.cli.plugin.PluginEnv.of(record)
+        .forEach((name, value) -> env.add(new EnvVar(name, value, null)));
     spec.env().forEach((name, value) -> env.add(new EnvVar(name, value, null)));
     return env;
   }

@@ -15,6 +15,13 @@ import dev.sentinels.cli.backend.SentinelException;
 import dev.sentinels.cli.cluster.JobRecordStore.StaleRecordException;
 import dev.sentinels.cli.cluster.JobRecordStore.Stored;
 import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.plugin.HookStore;
+import dev.sentinels.cli.plugin.HookWorker;
+import dev.sentinels.cli.plugin.JobHooks;
+import dev.sentinels.cli.plugin.PluginHost;
+import dev.sentinels.cli.plugin.PluginsConfig;
+import dev.sentinels.cli.plugin.SecretResolver;
+import dev.sentinels.cli.spec.PluginsConfigReader;
 import dev.sentinels.cli.spec.QueueConfigReader;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,6 +58,11 @@ public final class KubernetesBackend implements Backend {
   static final Duration CLI_LEASE = Duration.ofSeconds(10);
   static final Duration SCHEDULER_LEASE = Duration.ofSeconds(15);
 
+  /** The key of {@code sentinel-config} holding the {@code plugins:} section. */
+  public static final String PLUGINS_KEY = "plugins.yaml";
+
+  static final Duration CLI_DELIVERY_BUDGET = Duration.ofSeconds(3);
+
   private final KubeAccess access;
   private final String namespace;
   private final Clock clock;
@@ -58,6 +70,8 @@ public final class KubernetesBackend implements Backend {
   private final JobLauncher launcher;
   private final ResourceMonitor monitor;
   private QueueConfig config;
+  private JsonNode configData;
+  private JobHooks hooks;
 
   public KubernetesBackend(KubernetesClient client, String namespace, Clock clock) {
     this(KubeAccess.of(client), namespace, clock);
@@ -87,22 +101,105 @@ public final class KubernetesBackend implements Backend {
     return "cluster " + access.masterUrl() + ", namespace " + namespace;
   }
 
-  @Override
-  public synchronized QueueConfig queueConfig() {
-    if (config == null) {
+  /** The {@code sentinel-config} ConfigMap's data, read once. */
+  private synchronized JsonNode configData() {
+    if (configData == null) {
       var map =
           StreamingList.getOne(
               access.reads(), "/api/v1/namespaces/" + namespace + "/configmaps/" + CONFIG_MAP);
+      configData =
+          map == null ? tools.jackson.databind.node.MissingNode.getInstance() : map.path("data");
+    }
+    return configData;
+  }
+
+  @Override
+  public synchronized QueueConfig queueConfig() {
+    if (config == null) {
       String yaml =
-          map == null || !map.path("data").hasNonNull("config.yaml")
-              ? null
-              : map.path("data").get("config.yaml").asString();
+          configData().hasNonNull("config.yaml")
+              ? configData().get("config.yaml").asString()
+              : null;
       config =
           yaml == null
               ? QueueConfig.defaults()
               : QueueConfigReader.read(yaml, "configmap " + namespace + "/" + CONFIG_MAP);
     }
     return config;
+  }
+
+  /**
+   * The plugins section: key {@value #PLUGINS_KEY} of {@code sentinel-config}, shared by every user
+   * and the scheduler so all agree on where notifications go.
+   */
+  public PluginsConfig pluginsConfig() {
+    String yaml =
+        configData().hasNonNull(PLUGINS_KEY) ? configData().get(PLUGINS_KEY).asString() : null;
+    return yaml == null
+        ? PluginsConfig.NONE
+        : PluginsConfigReader.readDocument(
+            yaml, "configmap " + namespace + "/" + CONFIG_MAP + " " + PLUGINS_KEY);
+  }
+
+  /** The plugin seam, built on first use; plugins load only when a path needs them. */
+  @Override
+  public synchronized JobHooks hooks() {
+    if (hooks == null) {
+      PluginsConfig plugins = pluginsConfig();
+      hooks =
+          new JobHooks(
+              plugins,
+              () -> PluginHost.load(PluginHost.defaultRoots(), plugins, secrets()),
+              target(),
+              clock);
+    }
+    return hooks;
+  }
+
+  /** Secret references resolve to Secrets in this namespace. */
+  public SecretResolver secrets() {
+    return (name, key) -> {
+      var secret =
+          StreamingList.getOne(
+              access.reads(), "/api/v1/namespaces/" + namespace + "/secrets/" + name);
+      if (secret == null || !secret.path("data").hasNonNull(key)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new String(
+              java.util.Base64.getDecoder().decode(secret.path("data").get(key).asString()),
+              java.nio.charset.StandardCharsets.UTF_8));
+    };
+  }
+
+  /** Record access for hook delivery: pending records by label, conditional updates. */
+  HookStore hookStore() {
+    return new HookStore() {
+      @Override
+      public List<JobRecord> pendingHooks() {
+        return store.pendingHooks().stream().map(Stored::record).toList();
+      }
+
+      @Override
+      public Optional<JobRecord> update(
+          String jobId, java.util.function.UnaryOperator<JobRecord> change) {
+        return store.update(jobId, change);
+      }
+    };
+  }
+
+  /**
+   * A CLI's bounded attempt at pending plugin work after its pass; what is left (a slow or failing
+   * service) waits for the next pass or the scheduler.
+   */
+  private void deliverBriefly() {
+    if (hooks().configured()) {
+      try {
+        hooks().deliver(hookStore(), identity("cli"), CLI_DELIVERY_BUDGET);
+      } catch (RuntimeException e) {
+        // Never fail the user's command for a notification: the next pass retries.
+      }
+    }
   }
 
   ClusterAdmitter admitter(String identity, AdmissionLease.HolderKind kind, Duration duration) {
@@ -149,7 +246,7 @@ public final class KubernetesBackend implements Backend {
         throw new SentinelException(
             ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name());
       }
-      JobRecord candidate =
+      JobRecord fresh =
           new JobRecord(
               JobIds.next(spec.name()),
               resolved,
@@ -161,11 +258,13 @@ public final class KubernetesBackend implements Backend {
               null,
               List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
               Map.of());
+      JobRecord candidate = hooks().onSubmit(fresh, System.err::println);
       if (store.create(candidate)) {
         record = candidate;
       }
     }
     admitOrHandOver();
+    deliverBriefly();
     return get(record.id());
   }
 
@@ -311,6 +410,7 @@ public final class KubernetesBackend implements Backend {
         launcher.delete(jobId);
       }
       admitOrHandOver(); // its capacity may let the next job in
+      deliverBriefly();
       return cancelled;
     }
     throw new SentinelException(ExitCodes.FAILED, "job " + jobId + " keeps changing; try again");
@@ -423,7 +523,10 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public PassReport admit() {
-    return admitter(identity("cli"), AdmissionLease.HolderKind.CLI, CLI_LEASE).pass(true);
+    PassReport report =
+        admitter(identity("cli"), AdmissionLease.HolderKind.CLI, CLI_LEASE).pass(true);
+    deliverBriefly();
+    return report;
   }
 
   @Override
@@ -495,16 +598,26 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public void runScheduler(AtomicBoolean stop, PrintStream log) {
-    new ClusterScheduler(
-            access.client(),
-            namespace,
-            admitter(identity("scheduler"), AdmissionLease.HolderKind.SCHEDULER, SCHEDULER_LEASE),
-            clock)
-        .run(stop, log);
+    String identity = identity("scheduler");
+    HookWorker worker = HookWorker.start(hooks(), hookStore(), identity, log);
+    try {
+      new ClusterScheduler(
+              access.client(),
+              namespace,
+              admitter(identity, AdmissionLease.HolderKind.SCHEDULER, SCHEDULER_LEASE),
+              clock,
+              worker::wake)
+          .run(stop, log);
+    } finally {
+      worker.close();
+    }
   }
 
   @Override
   public void close() {
+    if (hooks != null) {
+      hooks.close();
+    }
     access.close();
   }
 

@@ -14,6 +14,7 @@ public final class Commands {
     PrioritiesCommand.class,
     QueuesCommand.class,
     NodesCommand.class,
+    PluginsCommand.class,
     SchedulerCommand.class,
     CompletionCommand.class,
   };
