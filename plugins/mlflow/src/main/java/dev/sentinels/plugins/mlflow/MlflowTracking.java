@@ -125,7 +125,7 @@ public final class MlflowTracking implements TrackingBackend {
   }
 
   private String experimentId(String name) {
-    Optional<Experiment> existing = client.getExperimentByName(name);
+    Optional<Experiment> existing = experiment(name);
     if (existing.isPresent()) {
       return existing.get().getExperimentId();
     }
@@ -133,8 +133,22 @@ public final class MlflowTracking implements TrackingBackend {
       return client.createExperiment(name);
     } catch (MlflowClientException e) {
       // Another submission created it in between.
-      return client.getExperimentByName(name).map(Experiment::getExperimentId).orElseThrow(() -> e);
+      return experiment(name).map(Experiment::getExperimentId).orElseThrow(() -> e);
     }
+  }
+
+  /**
+   * By search rather than get-by-name: the client retries get-by-name's 404 for a missing
+   * experiment as if rate limited, which costs seconds at every new project.
+   */
+  private Optional<Experiment> experiment(String name) {
+    String quoted = "'" + name.replace("'", "\\'") + "'";
+    return client
+        .searchExperiments("name = " + quoted, ViewType.ACTIVE_ONLY, 1, List.of())
+        .getItems()
+        .stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst();
   }
 
   private static Optional<String> codeVersion(JobRecord job) {
@@ -174,7 +188,7 @@ public final class MlflowTracking implements TrackingBackend {
   public List<RunSummary> runs(String project, int limit) {
     List<String> experimentIds = new ArrayList<>();
     if (project != null) {
-      client.getExperimentByName(project).ifPresent(e -> experimentIds.add(e.getExperimentId()));
+      experiment(project).ifPresent(e -> experimentIds.add(e.getExperimentId()));
     } else {
       client.searchExperiments().getItems().forEach(e -> experimentIds.add(e.getExperimentId()));
     }
