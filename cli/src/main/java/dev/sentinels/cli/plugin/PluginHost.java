@@ -231,8 +231,11 @@ public final class PluginHost implements AutoCloseable {
     return tracking.stream().findFirst();
   }
 
+  /** Configured notifiers in plugin id order, so every process delivers in the same order. */
   public List<Active<Notifier>> notifiers() {
-    return List.copyOf(notifiers);
+    return notifiers.stream()
+        .sorted(java.util.Comparator.comparing(Active<Notifier>::pluginId))
+        .toList();
   }
 
   /** True when nothing is configured: callers can skip all plugin work. */

@@ -5,17 +5,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The plugins the build laid out at the top of the checkout, found from wherever tests run. */
-final class BuiltPlugins {
+public final class BuiltPlugins {
 
   private BuiltPlugins() {}
 
   /** {@code target/plugins}: the shipped plugins (mlflow, slack, webhook). */
-  static Path shipped() {
+  public static Path shipped() {
     return find("target/plugins");
   }
 
   /** {@code target/test-plugins}: fixtures that never ship (a broken plugin). */
-  static Path fixtures() {
+  public static Path fixtures() {
     return find("target/test-plugins");
   }
 
@@ -33,7 +33,7 @@ final class BuiltPlugins {
     throw new AssertionError("checkout root not found above " + Path.of("").toAbsolutePath());
   }
 
-  static List<Path> all() {
+  public static List<Path> all() {
     return List.of(shipped(), fixtures());
   }
 }

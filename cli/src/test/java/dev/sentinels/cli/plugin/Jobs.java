@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Records as a backend makes them, for tests that need no cluster. */
-final class Jobs {
+public final class Jobs {
 
   private Jobs() {}
 
-  static JobSpec spec(String name, String project) {
+  public static JobSpec spec(String name, String project) {
     return new SpecReader(QueueConfig.defaults())
         .fromOverrides(
             new SpecOverrides()
@@ -30,7 +30,7 @@ final class Jobs {
                 .set("labels.code-version=abc1234"));
   }
 
-  static JobRecord queued(String name, String project) {
+  public static JobRecord queued(String name, String project) {
     Instant now = Instant.now();
     JobSpec spec = spec(name, project).withPriority("normal");
     return new JobRecord(
@@ -47,7 +47,7 @@ final class Jobs {
   }
 
   /** The record as it ran and ended in {@code state}. */
-  static JobRecord ended(JobRecord record, JobState state) {
+  public static JobRecord ended(JobRecord record, JobState state) {
     Instant start = record.submittedAt().plusSeconds(1);
     JobRecord running =
         record
