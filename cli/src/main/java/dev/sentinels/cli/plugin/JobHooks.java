@@ -40,7 +40,8 @@ public final class JobHooks implements AutoCloseable {
   /** Attribute with a hash of the spec as submitted, tagged on runs. */
   public static final String SPEC_HASH = "sentinel.specHash";
 
-  private static final Duration SUBMIT_BUDGET = Duration.ofSeconds(8);
+  /** How long a submission waits for the tracking run; {@code submitTimeout} in its section. */
+  static final Duration SUBMIT_BUDGET = Duration.ofSeconds(10);
 
   private final PluginsConfig config;
   private final Supplier<PluginHost> loader;
@@ -102,8 +103,8 @@ public final class JobHooks implements AutoCloseable {
     PluginHost.Active<TrackingBackend> tracking = plugins.tracking().get();
     JobRecord hashed = record.withAttribute(SPEC_HASH, specHash(record));
     try {
-      TrackedRun run =
-          plugins.call(SUBMIT_BUDGET.toMillis(), () -> tracking.extension().startRun(hashed));
+      long budget = tracking.config().duration("submitTimeout").orElse(SUBMIT_BUDGET).toMillis();
+      TrackedRun run = plugins.call(budget, () -> tracking.extension().startRun(hashed));
       Map<String, String> attributes = new LinkedHashMap<>(run.attributes());
       run.env().forEach((name, value) -> attributes.put(PluginEnv.PREFIX + name, value));
       attributes.put(TRACKING, tracking.pluginId());
