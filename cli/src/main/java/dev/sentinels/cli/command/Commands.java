@@ -15,6 +15,8 @@ public final class Commands {
     QueuesCommand.class,
     NodesCommand.class,
     PluginsCommand.class,
+    RunsCommand.class,
+    CompareCommand.class,
     SchedulerCommand.class,
     CompletionCommand.class,
   };

@@ -4,6 +4,7 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.plugin.TrackedRun;
 import dev.sentinels.api.plugin.TrackingBackend;
 import dev.sentinels.cli.backend.RecordCodec;
+import dev.sentinels.cli.backend.SentinelException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -42,6 +43,8 @@ public final class JobHooks implements AutoCloseable {
 
   /** How long a submission waits for the tracking run; {@code submitTimeout} in its section. */
   static final Duration SUBMIT_BUDGET = Duration.ofSeconds(10);
+
+  private static final Duration QUERY_BUDGET = Duration.ofSeconds(30);
 
   private final PluginsConfig config;
   private final Supplier<PluginHost> loader;
@@ -131,6 +134,34 @@ public final class JobHooks implements AutoCloseable {
       return HookDelivery.Report.EMPTY;
     }
     return new HookDelivery(plugins, store, owner, target, clock).run(clock.instant().plus(budget));
+  }
+
+  /** A question for the tracking backend, e.g. its past runs. */
+  @FunctionalInterface
+  public interface TrackingQuery<T> {
+    T ask(TrackingBackend tracking) throws Exception;
+  }
+
+  /**
+   * Asks the configured tracking backend, with a time limit. No tracking configured or a broken
+   * plugin: a usage error pointing at {@code sentinel plugins}; unreachable: exit code 4. Messages
+   * are one line, secrets masked.
+   */
+  public <T> T queryTracking(TrackingQuery<T> query) {
+    PluginHost plugins = host();
+    if (plugins == null || plugins.tracking().isEmpty()) {
+      throw SentinelException.invalid(
+          "no tracking plugin is configured for "
+              + target
+              + " (configure one, e.g. plugins.mlflow.trackingUri; see: sentinel plugins)");
+    }
+    PluginHost.Active<TrackingBackend> tracking = plugins.tracking().get();
+    try {
+      return plugins.call(QUERY_BUDGET.toMillis(), () -> query.ask(tracking.extension()));
+    } catch (Exception e) {
+      throw SentinelException.unreachable(
+          tracking.pluginId() + " tracking did not answer: " + plugins.describe(e), null);
+    }
   }
 
   /** Link to the job's tracking run, from its record (no plugin needed). */

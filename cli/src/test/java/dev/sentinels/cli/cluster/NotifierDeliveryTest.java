@@ -16,7 +16,9 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
+import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.backend.RecordCodec;
+import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.plugin.BuiltPlugins;
 import dev.sentinels.cli.plugin.HookDelivery;
 import dev.sentinels.cli.plugin.Jobs;
@@ -191,6 +193,23 @@ class NotifierDeliveryTest {
       assertEquals(
           3, http.findAll(postRequestedFor(urlPathEqualTo("/slack"))).size() + hooks.size());
     }
+  }
+
+  @Test
+  void runsWithoutATrackingPluginIsAUsageErrorNamingTheFix() {
+    configureNotifiers("");
+    CliRun runs =
+        CliRun.of(
+            "runs",
+            "--kubeconfig",
+            fixture.cluster.kubeconfig().toString(),
+            "-n",
+            fixture.namespace);
+    assertEquals(ExitCodes.USAGE, runs.exitCode());
+    assertTrue(
+        runs.err().startsWith("error: no tracking plugin is configured for cluster "), runs.err());
+    assertTrue(runs.err().contains("see: sentinel plugins"), runs.err());
+    assertEquals(1, runs.err().lines().count(), runs.err());
   }
 
   @Test

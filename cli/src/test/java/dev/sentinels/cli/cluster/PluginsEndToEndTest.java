@@ -131,6 +131,25 @@ class PluginsEndToEndTest {
     return run.out().trim();
   }
 
+  /** What training code does with the run in its env: logs a metric (status unchanged). */
+  private static void logAccuracy(MlflowServer mlflow, JobRecord job, double value)
+      throws Exception {
+    ProcessBuilder python =
+        new ProcessBuilder(
+            mlflow.python().toString(),
+            "-c",
+            "import os; from mlflow import MlflowClient; "
+                + "MlflowClient().log_metric(os.environ['MLFLOW_RUN_ID'], 'accuracy', "
+                + value
+                + ")");
+    python.environment().putAll(dev.sentinels.cli.plugin.PluginEnv.of(job));
+    python.redirectErrorStream(true);
+    Process process = python.start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, process.exitValue(), output);
+  }
+
   private static JsonNode mlflowRun(MlflowServer server, String runId) throws Exception {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
@@ -220,7 +239,25 @@ class PluginsEndToEndTest {
           env.stream()
               .anyMatch(v -> v.getName().equals("MLFLOW_RUN_ID") && v.getValue().equals(runId)),
           env.toString());
+
+      logAccuracy(mlflow, backend.get(ok), 0.9);
+      logAccuracy(mlflow, backend.get(bad), 0.25);
     }
+    CliRun runs = sentinel("runs", "--project", "e2e");
+    assertEquals(ExitCodes.OK, runs.exitCode(), runs.err());
+    List<String> lines = runs.out().lines().toList();
+    assertEquals(4, lines.size(), runs.out());
+    assertTrue(lines.get(0).matches("JOB +RUN +NAME +STATUS +STARTED +METRICS"), lines.get(0));
+    assertTrue(
+        runs.out().matches("(?s).*" + ok + " .* good +FINISHED .* accuracy=0\\.9\n.*"), runs.out());
+    assertTrue(runs.out().matches("(?s).*" + slow + " .* slow +KILLED .* -\n.*"), runs.out());
+
+    CliRun compare = sentinel("compare", ok, bad);
+    assertEquals(ExitCodes.OK, compare.exitCode(), compare.err());
+    assertTrue(compare.out().matches("(?s).*\nstate +Succeeded +Failed +\\*\n.*"), compare.out());
+    assertTrue(compare.out().matches("(?s).*\nparam lr +0\\.1 +0\\.1 +=\n.*"), compare.out());
+    assertTrue(
+        compare.out().matches("(?s).*\nmetric accuracy +0\\.9 +0\\.25 +\\*\n.*"), compare.out());
     Map<String, Integer> messages = new HashMap<>();
     for (LoggedRequest request : slack.findAll(postRequestedFor(urlPathEqualTo("/slack")))) {
       String headline =
