@@ -20,6 +20,7 @@ import dev.sentinels.cli.plugin.HookWorker;
 import dev.sentinels.cli.plugin.JobHooks;
 import dev.sentinels.cli.plugin.PluginHost;
 import dev.sentinels.cli.plugin.PluginsConfig;
+import dev.sentinels.cli.plugin.ResourceAlerts;
 import dev.sentinels.cli.plugin.SecretResolver;
 import dev.sentinels.cli.spec.PluginsConfigReader;
 import dev.sentinels.cli.spec.QueueConfigReader;
@@ -184,6 +185,93 @@ public final class KubernetesBackend implements Backend {
       public Optional<JobRecord> update(
           String jobId, java.util.function.UnaryOperator<JobRecord> change) {
         return store.update(jobId, change);
+      }
+    };
+  }
+
+  /** The ConfigMap holding resource alert episodes. */
+  static final String ALERTS_MAP = "sentinel-alerts";
+
+  /** What resource alerts look at: long waits for capacity, and how full the nodes are. */
+  ResourceAlerts.Observation observe(ResourceAlerts alerts) {
+    Instant now = clock.instant();
+    QueueView view = queue();
+    int tooLong = 0;
+    Duration longest = Duration.ZERO;
+    Duration threshold = alerts.waitingLongerThan().orElse(null);
+    for (var decision : view.plan().waiting()) {
+      JobRecord record = view.pending().get(decision.jobId());
+      if (record == null
+          || !(decision.reason()
+              instanceof dev.sentinels.cli.queue.WaitReason.InsufficientCapacity)) {
+        continue;
+      }
+      Duration waited = Duration.between(record.submittedAt(), now);
+      if (threshold != null && waited.compareTo(threshold) > 0) {
+        tooLong++;
+        longest = waited.compareTo(longest) > 0 ? waited : longest;
+      }
+    }
+    long gpus = 0;
+    long gpusRequested = 0;
+    long cpu = 0;
+    long cpuRequested = 0;
+    for (var node : nodes()) {
+      if (node.accepting()) {
+        gpus += node.allocatable().gpus();
+        gpusRequested += node.requested().gpus();
+        cpu += node.allocatable().cpuMillis();
+        cpuRequested += node.requested().cpuMillis();
+      }
+    }
+    return gpus > 0
+        ? new ResourceAlerts.Observation(tooLong, longest, (double) gpusRequested / gpus, "GPU")
+        : new ResourceAlerts.Observation(
+            tooLong, longest, cpu == 0 ? 0 : (double) cpuRequested / cpu, "CPU");
+  }
+
+  /** Alert episodes in the {@value #ALERTS_MAP} ConfigMap, written conditionally. */
+  ResourceAlerts.EpisodeStore alertStore() {
+    return new ResourceAlerts.EpisodeStore() {
+      @Override
+      public Map.Entry<Map<String, String>, String> read() {
+        var map = access.client().configMaps().inNamespace(namespace).withName(ALERTS_MAP).get();
+        if (map == null) {
+          return new java.util.AbstractMap.SimpleEntry<>(Map.of(), null);
+        }
+        return new java.util.AbstractMap.SimpleEntry<>(
+            map.getData() == null ? Map.of() : map.getData(),
+            map.getMetadata().getResourceVersion());
+      }
+
+      @Override
+      public boolean write(Map<String, String> state, String version) {
+        var map =
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(ALERTS_MAP)
+                .withNamespace(namespace)
+                .withResourceVersion(version)
+                .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+                .addToLabels(Labels.COMPONENT, "alerts")
+                .endMetadata()
+                .withData(state)
+                .build();
+        try {
+          var resource = access.client().configMaps().inNamespace(namespace).resource(map);
+          if (version == null) {
+            resource.create();
+          } else {
+            resource.update();
+          }
+          return true;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT
+              || e.getCode() == java.net.HttpURLConnection.HTTP_NOT_FOUND) {
+            return false;
+          }
+          throw e;
+        }
       }
     };
   }
@@ -599,7 +687,23 @@ public final class KubernetesBackend implements Backend {
   @Override
   public void runScheduler(AtomicBoolean stop, PrintStream log) {
     String identity = identity("scheduler");
-    HookWorker worker = HookWorker.start(hooks(), hookStore(), identity, log);
+    Optional<ResourceAlerts> alerts = Optional.empty();
+    if (hooks().configured()) {
+      try {
+        alerts =
+            ResourceAlerts.configured(pluginsConfig(), hooks().host(), identity, target(), clock);
+      } catch (dev.sentinels.api.plugin.PluginConfigException e) {
+        log.printf("%s resource alerts off: %s%n", clock.instant(), e.getMessage());
+      }
+    }
+    Optional<ResourceAlerts> checks = alerts;
+    HookWorker worker =
+        HookWorker.start(
+            hooks(),
+            hookStore(),
+            identity,
+            log,
+            () -> checks.ifPresent(a -> a.check(observe(a), alertStore())));
     try {
       new ClusterScheduler(
               access.client(),

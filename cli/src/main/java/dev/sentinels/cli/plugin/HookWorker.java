@@ -20,21 +20,29 @@ public final class HookWorker implements AutoCloseable {
   private final HookStore store;
   private final String owner;
   private final PrintStream log;
+  private final Runnable everyTick;
   private final Object signal = new Object();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private boolean woken;
   private Thread thread;
 
-  private HookWorker(JobHooks hooks, HookStore store, String owner, PrintStream log) {
+  private HookWorker(
+      JobHooks hooks, HookStore store, String owner, PrintStream log, Runnable everyTick) {
     this.hooks = hooks;
     this.store = store;
     this.owner = owner;
     this.log = log;
+    this.everyTick = everyTick;
   }
 
-  /** Starts the worker; when no plugin is configured it does nothing and starts no thread. */
-  public static HookWorker start(JobHooks hooks, HookStore store, String owner, PrintStream log) {
-    HookWorker worker = new HookWorker(hooks, store, owner, log);
+  /**
+   * Starts the worker; when no plugin is configured it does nothing and starts no thread.
+   *
+   * @param everyTick also run after each delivery run (resource alert checks)
+   */
+  public static HookWorker start(
+      JobHooks hooks, HookStore store, String owner, PrintStream log, Runnable everyTick) {
+    HookWorker worker = new HookWorker(hooks, store, owner, log, everyTick);
     if (hooks.configured()) {
       PluginHost host = hooks.host();
       for (PluginHost.PluginStatus status : host.statuses()) {
@@ -80,6 +88,11 @@ public final class HookWorker implements AutoCloseable {
                         "%s delivery for %s failed (will retry): %s%n", Instant.now(), id, error));
       } catch (RuntimeException e) {
         log.printf("%s delivery run failed (will retry): %s%n", Instant.now(), e.getMessage());
+      }
+      try {
+        everyTick.run();
+      } catch (RuntimeException e) {
+        log.printf("%s resource alert check failed: %s%n", Instant.now(), e.getMessage());
       }
       synchronized (signal) {
         long until = System.nanoTime() + RETRY_TICK.toNanos();
