@@ -48,6 +48,14 @@ public final class HookDelivery {
   static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
   static final long CALL_TIMEOUT_MILLIS = 10_000;
 
+  /**
+   * Work older than this is dropped, not delivered: jobs that ended before plugins were configured
+   * (or while delivery was down for a day) would otherwise all notify at once.
+   */
+  static final Duration TOO_OLD = Duration.ofHours(24);
+
+  static final String SKIPPED = "sentinel.hooks.skipped";
+
   /** What a delivery run did, per job: targets delivered and failures (masked). */
   public record Report(Map<String, List<String>> delivered, Map<String, String> failed) {
     public static final Report EMPTY = new Report(Map.of(), Map.of());
@@ -77,6 +85,18 @@ public final class HookDelivery {
       if (waiting(record)) {
         continue;
       }
+      if (tooOld(record)) {
+        Map<String, String> skip = new HashMap<>();
+        skip.put(JobRecord.HOOKS_PENDING, null);
+        skip.put(SKIPPED, "ended more than " + TOO_OLD.toHours() + "h before delivery");
+        store.update(
+            record.id(),
+            r ->
+                tooOld(r) && r.attributes().containsKey(JobRecord.HOOKS_PENDING)
+                    ? r.withAttributes(skip)
+                    : null);
+        continue;
+      }
       Optional<JobRecord> claimed = store.update(record.id(), this::claim);
       if (claimed.isEmpty()) {
         continue; // someone else delivers it, or it is done
@@ -84,6 +104,11 @@ public final class HookDelivery {
       deliver(claimed.get(), deadline, delivered, failed);
     }
     return new Report(delivered, failed);
+  }
+
+  private boolean tooOld(JobRecord record) {
+    Instant finished = record.finishedAt();
+    return finished != null && finished.plus(TOO_OLD).isBefore(clock.instant());
   }
 
   private boolean waiting(JobRecord record) {

@@ -196,6 +196,34 @@ class NotifierDeliveryTest {
   }
 
   @Test
+  void workForJobsThatEndedLongBeforeIsDroppedNotSent() {
+    configureNotifiers("");
+    try (KubernetesBackend backend = fixture.backend()) {
+      JobRecordStore store =
+          new JobRecordStore(
+              KubeConnection.connect(fixture.cluster.kubeconfig().toString(), null),
+              fixture.namespace);
+      JobRecord old =
+          Jobs.ended(
+              Jobs.queued("train", "vision", Instant.now().minus(Duration.ofDays(3))),
+              JobState.FAILED);
+      assertTrue(store.create(old));
+      JobRecord recent = endedJobs(backend, JobState.FAILED).get(0);
+
+      HookDelivery.Report report =
+          backend.hooks().deliver(backend.hookStore(), "test", Duration.ofSeconds(20));
+      assertEquals(java.util.Set.of(recent.id()), report.delivered().keySet());
+      assertEquals(Map.of(recent.id(), 1), slackMessagesPerJob());
+      JobRecord skipped = backend.get(old.id());
+      assertFalse(skipped.attributes().containsKey(JobRecord.HOOKS_PENDING));
+      assertEquals(
+          "ended more than 24h before delivery",
+          skipped.attributes().get("sentinel.hooks.skipped"));
+      assertTrue(backend.hookStore().pendingHooks().isEmpty());
+    }
+  }
+
+  @Test
   void runsWithoutATrackingPluginIsAUsageErrorNamingTheFix() {
     configureNotifiers("");
     CliRun runs =

@@ -31,7 +31,10 @@ public final class Jobs {
   }
 
   public static JobRecord queued(String name, String project) {
-    Instant now = Instant.now();
+    return queued(name, project, Instant.now());
+  }
+
+  public static JobRecord queued(String name, String project, Instant now) {
     JobSpec spec = spec(name, project).withPriority("normal");
     return new JobRecord(
         JobIds.next(name),
