@@ -10,8 +10,6 @@ import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,12 +33,7 @@ class CliOnClusterTest {
   }
 
   private CliRun sentinel(String... args) {
-    // Options go right after the verb: anything after "--" is the job's command.
-    List<String> all = new ArrayList<>(List.of(args[0]));
-    all.addAll(
-        List.of("--kubeconfig", fixture.cluster.kubeconfig().toString(), "-n", fixture.namespace));
-    all.addAll(List.of(args).subList(1, args.length));
-    return CliRun.of(all.toArray(String[]::new));
+    return fixture.cli(args);
   }
 
   private int recordCount() {

@@ -98,6 +98,34 @@ final class ClusterFixture {
     return kubeJobs().withName(JobLauncher.jobName(jobId)).get();
   }
 
+  /**
+   * {@code sentinel VERB --kubeconfig K -n NS ARGS...} in this JVM (options right after the verb).
+   */
+  dev.sentinels.cli.CliRun cli(String... args) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args[0]));
+    all.addAll(java.util.List.of("--kubeconfig", cluster.kubeconfig().toString(), "-n", namespace));
+    all.addAll(java.util.List.of(args).subList(1, args.length));
+    return dev.sentinels.cli.CliRun.of(all.toArray(String[]::new));
+  }
+
+  /** {@code sentinel scheduler} as a separate JVM on this namespace, output to {@code log}. */
+  Process schedulerProcess(java.io.File log, String... jvmOptions) throws java.io.IOException {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(java.util.List.of(jvmOptions));
+    command.addAll(
+        java.util.List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.sentinels.cli.Sentinel",
+            "scheduler",
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "-n",
+            namespace));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+  }
+
   void deleteNamespace() {
     cluster.admin().namespaces().withName(namespace).delete();
   }

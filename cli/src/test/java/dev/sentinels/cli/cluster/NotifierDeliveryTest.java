@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +18,10 @@ import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.backend.RecordCodec;
 import dev.sentinels.cli.command.ExitCodes;
-import dev.sentinels.cli.plugin.BuiltPlugins;
 import dev.sentinels.cli.plugin.HookDelivery;
 import dev.sentinels.cli.plugin.Jobs;
-import dev.sentinels.cli.plugin.PluginHost;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,54 +48,24 @@ import tools.jackson.databind.JsonNode;
 class NotifierDeliveryTest {
 
   private ClusterFixture fixture;
+  private FakeReceivers receivers;
   private WireMockServer http;
 
   @BeforeEach
   void setUp(TestCluster cluster, @TempDir Path home) {
     fixture = new ClusterFixture(cluster, "notify");
-    http = new WireMockServer(wireMockConfig().dynamicPort());
-    http.start();
-    http.stubFor(post(urlPathEqualTo("/slack")).willReturn(ok("ok")));
-    http.stubFor(post(urlPathEqualTo("/hook")).willReturn(ok()));
-    System.setProperty(PluginHost.PLUGINS_DIR_PROPERTY, BuiltPlugins.shipped().toString());
-    System.setProperty("sentinel.home", home.toString());
+    receivers = new FakeReceivers(home);
+    http = receivers.http;
   }
 
   @AfterEach
   void tearDown() {
-    http.stop();
+    receivers.close();
     fixture.deleteNamespace();
   }
 
-  /** Puts the plugins section and the Secret its URLs come from into the namespace. */
-  static void configure(ClusterFixture fixture, String pluginsYaml, Map<String, String> secret) {
-    var admin = fixture.cluster.admin();
-    admin
-        .secrets()
-        .inNamespace(fixture.namespace)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("sentinel-notify")
-                .endMetadata()
-                .withStringData(secret)
-                .build())
-        .create();
-    admin
-        .configMaps()
-        .inNamespace(fixture.namespace)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(KubernetesBackend.CONFIG_MAP)
-                .endMetadata()
-                .addToData(KubernetesBackend.PLUGINS_KEY, pluginsYaml)
-                .build())
-        .create();
-  }
-
   private void configureNotifiers(String slackExtra) {
-    configure(
+    FakeReceivers.configure(
         fixture,
         """
         plugins:
@@ -114,7 +79,7 @@ class NotifierDeliveryTest {
             url: {secretRef: {name: sentinel-notify, key: hook}}
             on: [Failed]
         """,
-        Map.of("slack", http.baseUrl() + "/slack", "hook", http.baseUrl() + "/hook"));
+        Map.of("slack", receivers.slackUrl(), "hook", receivers.hookUrl()));
   }
 
   /** Records that reached a terminal state, as a pass writes them (pending marked). */

@@ -1,14 +1,9 @@
 package dev.sentinels.cli.cluster;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.cli.CliRun;
@@ -50,7 +45,7 @@ import tools.jackson.databind.JsonNode;
 class PluginsEndToEndTest {
 
   private ClusterFixture fixture;
-  private WireMockServer slack;
+  private FakeReceivers receivers;
   private Path home;
   private final List<Process> schedulers = new ArrayList<>();
 
@@ -58,48 +53,28 @@ class PluginsEndToEndTest {
   void setUp(TestCluster cluster, @TempDir Path home) {
     this.home = home;
     fixture = new ClusterFixture(cluster, "e2e-plugins");
-    slack = new WireMockServer(wireMockConfig().dynamicPort());
-    slack.start();
-    slack.stubFor(post(urlPathEqualTo("/slack")).willReturn(ok("ok")));
-    System.setProperty(PluginHost.PLUGINS_DIR_PROPERTY, BuiltPlugins.shipped().toString());
-    System.setProperty("sentinel.home", home.toString());
+    receivers = new FakeReceivers(home);
   }
 
   @AfterEach
   void tearDown() {
     schedulers.forEach(Process::destroyForcibly);
-    slack.stop();
+    receivers.close();
     fixture.deleteNamespace();
   }
 
   private CliRun sentinel(String... args) {
-    List<String> all = new ArrayList<>(List.of(args[0]));
-    all.addAll(
-        List.of("--kubeconfig", fixture.cluster.kubeconfig().toString(), "-n", fixture.namespace));
-    all.addAll(List.of(args).subList(1, args.length));
-    return CliRun.of(all.toArray(String[]::new));
+    return fixture.cli(args);
   }
 
   /** Starts a scheduler process and waits until it has loaded its plugins. */
   private void startScheduler() throws IOException {
     File log = new File("target/scheduler-" + fixture.namespace + "-" + schedulers.size() + ".log");
-    String java = ProcessHandle.current().info().command().orElse("java");
     schedulers.add(
-        new ProcessBuilder(
-                java,
-                "-D" + PluginHost.PLUGINS_DIR_PROPERTY + "=" + BuiltPlugins.shipped(),
-                "-Dsentinel.home=" + home,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.sentinels.cli.Sentinel",
-                "scheduler",
-                "--kubeconfig",
-                fixture.cluster.kubeconfig().toString(),
-                "-n",
-                fixture.namespace)
-            .redirectErrorStream(true)
-            .redirectOutput(log)
-            .start());
+        fixture.schedulerProcess(
+            log,
+            "-D" + PluginHost.PLUGINS_DIR_PROPERTY + "=" + BuiltPlugins.shipped(),
+            "-Dsentinel.home=" + home));
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (!Files.readString(log.toPath()).contains("watching namespace")) {
       assertTrue(Instant.now().isBefore(deadline), "scheduler did not start; see " + log);
@@ -164,7 +139,7 @@ class PluginsEndToEndTest {
   @Test
   void submittedJobsEndWithTheirRunClosedAndOneSlackMessageEach(MlflowServer mlflow)
       throws Exception {
-    NotifierDeliveryTest.configure(
+    FakeReceivers.configure(
         fixture,
         """
         plugins:
@@ -175,7 +150,7 @@ class PluginsEndToEndTest {
             webhookUrl: {secretRef: {name: sentinel-notify, key: slack}}
         """
             .formatted(mlflow.url()),
-        Map.of("slack", slack.baseUrl() + "/slack"));
+        Map.of("slack", receivers.slackUrl()));
 
     CliRun plugins = sentinel("plugins");
     assertEquals(ExitCodes.OK, plugins.exitCode(), plugins.err() + plugins.out());
@@ -188,7 +163,7 @@ class PluginsEndToEndTest {
     assertTrue(
         plugins.out().matches("(?s).*webhook +0\\.1\\.0-SNAPSHOT +notifier +no +ok.*"),
         plugins.out());
-    assertTrue(!plugins.out().contains(slack.baseUrl()));
+    assertTrue(!plugins.out().contains(receivers.slackUrl()));
 
     startScheduler();
     startScheduler();
@@ -259,7 +234,7 @@ class PluginsEndToEndTest {
     assertTrue(
         compare.out().matches("(?s).*\nmetric accuracy +0\\.9 +0\\.25 +\\*\n.*"), compare.out());
     Map<String, Integer> messages = new HashMap<>();
-    for (LoggedRequest request : slack.findAll(postRequestedFor(urlPathEqualTo("/slack")))) {
+    for (LoggedRequest request : receivers.slackRequests()) {
       String headline =
           RecordCodec.mapper()
               .readTree(request.getBodyAsString())

@@ -31,7 +31,7 @@ class ReadCommandsLoadNoPluginsTest {
   @BeforeEach
   void setUp(TestCluster cluster) {
     fixture = new ClusterFixture(cluster, "cold");
-    NotifierDeliveryTest.configure(
+    FakeReceivers.configure(
         fixture,
         "plugins:\n  webhook:\n    url: {secretRef: {name: sentinel-notify, key: hook}}\n",
         Map.of("hook", "http://127.0.0.1:9/hook"));

@@ -1,17 +1,9 @@
 package dev.sentinels.cli.cluster;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sentinels.cli.backend.RecordCodec;
-import dev.sentinels.cli.plugin.BuiltPlugins;
-import dev.sentinels.cli.plugin.PluginHost;
 import dev.sentinels.cli.plugin.ResourceAlerts;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
@@ -35,17 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ResourceAlertsTest {
 
   private ClusterFixture fixture;
-  private WireMockServer http;
+  private FakeReceivers receivers;
 
   @BeforeEach
   void setUp(TestCluster cluster, @TempDir Path home) {
     fixture = new ClusterFixture(cluster, "alerts");
-    http = new WireMockServer(wireMockConfig().dynamicPort());
-    http.start();
-    http.stubFor(post(urlPathEqualTo("/slack")).willReturn(ok("ok")));
-    System.setProperty(PluginHost.PLUGINS_DIR_PROPERTY, BuiltPlugins.shipped().toString());
-    System.setProperty("sentinel.home", home.toString());
-    NotifierDeliveryTest.configure(
+    receivers = new FakeReceivers(home);
+    FakeReceivers.configure(
         fixture,
         """
         plugins:
@@ -55,18 +43,18 @@ class ResourceAlertsTest {
             waitingLongerThan: 30m
             usageAbove: 90%
         """,
-        Map.of("slack", http.baseUrl() + "/slack"));
+        Map.of("slack", receivers.slackUrl()));
   }
 
   @AfterEach
   void tearDown() {
-    http.stop();
+    receivers.close();
     fixture.deleteNamespace();
   }
 
   private List<String> messages() {
     List<String> texts = new ArrayList<>();
-    for (LoggedRequest request : http.findAll(postRequestedFor(urlPathEqualTo("/slack")))) {
+    for (LoggedRequest request : receivers.slackRequests()) {
       texts.add(RecordCodec.mapper().readTree(request.getBodyAsString()).path("text").asString());
     }
     return texts;

@@ -43,22 +43,9 @@ class SchedulerProcessTest {
   }
 
   private Process startScheduler() throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
     Process process =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.sentinels.cli.Sentinel",
-                "scheduler",
-                "--kubeconfig",
-                fixture.cluster.kubeconfig().toString(),
-                "-n",
-                fixture.namespace)
-            .redirectErrorStream(true)
-            .redirectOutput(
-                new File("target/scheduler-" + fixture.namespace + "-" + processes.size() + ".log"))
-            .start();
+        fixture.schedulerProcess(
+            new File("target/scheduler-" + fixture.namespace + "-" + processes.size() + ".log"));
     processes.add(process);
     return process;
   }
