@@ -142,17 +142,31 @@ public final class KubernetesBackend implements Backend {
             yaml, "configmap " + namespace + "/" + CONFIG_MAP + " " + PLUGINS_KEY);
   }
 
-  /** The plugin seam, built on first use; plugins load only when a path needs them. */
+  /**
+   * The plugin seam, built on first use; plugins load only when a path needs them. A malformed
+   * {@value #PLUGINS_KEY} turns plugins off with a warning (and an error in {@code sentinel
+   * plugins}): it never stops a submission or the scheduler.
+   */
   @Override
   public synchronized JobHooks hooks() {
     if (hooks == null) {
-      PluginsConfig plugins = pluginsConfig();
+      PluginsConfig plugins;
+      String problem = null;
+      try {
+        plugins = pluginsConfig();
+      } catch (dev.sentinels.cli.spec.SpecException e) {
+        plugins = PluginsConfig.NONE;
+        problem = e.getMessage().replace('\n', ' ');
+        System.err.println("warning: plugins off: " + problem);
+      }
+      PluginsConfig config = plugins;
       hooks =
           new JobHooks(
-              plugins,
-              () -> PluginHost.load(PluginHost.defaultRoots(), plugins, secrets()),
+              config,
+              () -> PluginHost.load(PluginHost.defaultRoots(), config, secrets()),
               target(),
-              clock);
+              clock,
+              problem);
     }
     return hooks;
   }

@@ -64,7 +64,9 @@ final class PluginsCommand extends BackendCommand {
         }
       }
     }
-    return broken ? ExitCodes.FAILED : ExitCodes.OK;
+    var problem = backend.hooks().configProblem();
+    problem.ifPresent(p -> System.err.println("error: plugins configuration: " + p));
+    return broken || problem.isPresent() ? ExitCodes.FAILED : ExitCodes.OK;
   }
 
   @SuppressWarnings("unchecked")

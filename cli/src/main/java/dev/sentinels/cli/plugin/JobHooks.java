@@ -50,6 +50,7 @@ public final class JobHooks implements AutoCloseable {
   private final Supplier<PluginHost> loader;
   private final String target;
   private final Clock clock;
+  private final String configProblem;
   private PluginHost host;
   private boolean loaded;
 
@@ -59,10 +60,28 @@ public final class JobHooks implements AutoCloseable {
    * @param target where jobs run, for people (the backend's {@code target()})
    */
   public JobHooks(PluginsConfig config, Supplier<PluginHost> loader, String target, Clock clock) {
+    this(config, loader, target, clock, null);
+  }
+
+  /**
+   * @param configProblem why the configuration could not be read (plugins are then off), or null
+   */
+  public JobHooks(
+      PluginsConfig config,
+      Supplier<PluginHost> loader,
+      String target,
+      Clock clock,
+      String configProblem) {
     this.config = config;
     this.loader = loader;
     this.target = target;
     this.clock = clock;
+    this.configProblem = configProblem;
+  }
+
+  /** Why the plugins configuration could not be read, if it could not. */
+  public Optional<String> configProblem() {
+    return Optional.ofNullable(configProblem);
   }
 
   /** Hooks that never do anything. */

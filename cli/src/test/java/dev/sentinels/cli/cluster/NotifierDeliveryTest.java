@@ -189,6 +189,23 @@ class NotifierDeliveryTest {
   }
 
   @Test
+  void malformedPluginsConfigurationTurnsPluginsOffButNeverStopsASubmission() {
+    FakeReceivers.configure(fixture, "plugins: [slack]\n", Map.of());
+    CliRun submit =
+        fixture.cli("submit", "--name", "x", "--image", "busybox", "--cpu", "100m", "-o", "name");
+    assertEquals(ExitCodes.OK, submit.exitCode(), submit.err());
+    assertEquals(
+        "warning: plugins off: configmap "
+            + fixture.namespace
+            + "/sentinel-config plugins.yaml: plugins: must be a mapping from plugin id to its"
+            + " settings\n",
+        submit.err());
+    CliRun plugins = fixture.cli("plugins");
+    assertEquals(ExitCodes.FAILED, plugins.exitCode());
+    assertTrue(plugins.err().contains("error: plugins configuration: configmap "), plugins.err());
+  }
+
+  @Test
   void runsWithoutATrackingPluginIsAUsageErrorNamingTheFix() {
     configureNotifiers("");
     CliRun runs =
