@@ -165,6 +165,9 @@ function _complete_sentinel() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} priorities" ];    then _picocli_sentinel; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} queues" ];    then _picocli_sentinel; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} nodes" ];    then _picocli_sentinel; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plugins" ];    then _picocli_sentinel; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} runs" ];    then _picocli_sentinel; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} compare" ];    then _picocli_sentinel; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} scheduler" ];    then _picocli_sentinel; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_sentinel; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} priority set" ];    then _picocli_sentinel_priority; return $?; fi
@@ -181,13 +184,19 @@ function _complete_sentinel() {
   local cmds8=(priorities)
   local cmds9=(queues)
   local cmds10=(nodes)
-  local cmds11=(scheduler)
-  local cmds12=(completion)
-  local cmds13=(priority set)
+  local cmds11=(plugins)
+  local cmds12=(runs)
+  local cmds13=(compare)
+  local cmds14=(scheduler)
+  local cmds15=(completion)
+  local cmds16=(priority set)
 
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sentinel_priority_set; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sentinel_completion; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sentinel_scheduler; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_sentinel_priority_set; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_sentinel_completion; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_sentinel_scheduler; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_sentinel_compare; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_sentinel_runs; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_sentinel_plugins; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_sentinel_nodes; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_sentinel_queues; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_sentinel_priorities; return $?; fi
@@ -209,7 +218,7 @@ function _picocli_sentinel() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="submit status queue describe logs cancel history priority priorities queues nodes scheduler completion"
+  local commands="submit status queue describe logs cancel history priority priorities queues nodes plugins runs compare scheduler completion"
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -629,6 +638,129 @@ function _picocli_sentinel_queues() {
 
 # Generates completions for the options and subcommands of the `nodes` subcommand.
 function _picocli_sentinel_nodes() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--local' '--no-headers' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--kubeconfig' '--context' '-n' '--namespace' '-o' '--output'"
+  local FORMAT_option_args=("table" "wide" "json" "yaml" "name") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--kubeconfig')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-n'|'--namespace')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `plugins` subcommand.
+function _picocli_sentinel_plugins() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--local' '--no-headers' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--kubeconfig' '--context' '-n' '--namespace' '-o' '--output'"
+  local FORMAT_option_args=("table" "wide" "json" "yaml" "name") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--kubeconfig')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-n'|'--namespace')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `runs` subcommand.
+function _picocli_sentinel_runs() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--local' '--no-headers' '-h' '--help' '-V' '--version' '--debug'"
+  local arg_opts="'--kubeconfig' '--context' '-n' '--namespace' '-o' '--output' '--project' '--limit'"
+  local FORMAT_option_args=("table" "wide" "json" "yaml" "name") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--kubeconfig')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '-n'|'--namespace')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--project')
+      return
+      ;;
+    '--limit')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `compare` subcommand.
+function _picocli_sentinel_compare() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}

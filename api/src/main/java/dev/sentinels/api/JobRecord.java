@@ -32,6 +32,13 @@ public record JobRecord(
     List<Transition> timeline,
     Map<String, String> attributes) {
 
+  /**
+   * Set, in the same write, on every transition into a terminal state: the plugins' work for it
+   * (notifications, closing the tracking run) is pending until the delivering process clears it.
+   * Its value is the state entered.
+   */
+  public static final String HOOKS_PENDING = "sentinel.hooks.pending";
+
   public JobRecord {
     timeline = timeline == null ? List.of() : List.copyOf(timeline);
     attributes =
@@ -76,8 +83,13 @@ public record JobRecord(
   public JobRecord transition(JobState next, String why, Instant at) {
     List<Transition> longer = new java.util.ArrayList<>(timeline);
     longer.add(new Transition(next, at, why));
+    Map<String, String> facts = attributes;
+    if (next.isTerminal()) {
+      facts = new java.util.TreeMap<>(attributes);
+      facts.put(HOOKS_PENDING, next.display());
+    }
     return new JobRecord(
-        id, spec, user, priorityValue, next, why, submittedAt, node, longer, attributes);
+        id, spec, user, priorityValue, next, why, submittedAt, node, longer, facts);
   }
 
   /** The same state for another reason (e.g. why an admitted job's pod is not starting). */
@@ -94,6 +106,21 @@ public record JobRecord(
   public JobRecord withAttribute(String key, String value) {
     Map<String, String> more = new java.util.TreeMap<>(attributes);
     more.put(key, value);
+    return new JobRecord(
+        id, spec, user, priorityValue, state, reason, submittedAt, node, timeline, more);
+  }
+
+  /** A copy with these attributes added or replaced; a null value removes the key. */
+  public JobRecord withAttributes(Map<String, String> changes) {
+    Map<String, String> more = new java.util.TreeMap<>(attributes);
+    changes.forEach(
+        (key, value) -> {
+          if (value == null) {
+            more.remove(key);
+          } else {
+            more.put(key, value);
+          }
+        });
     return new JobRecord(
         id, spec, user, priorityValue, state, reason, submittedAt, node, timeline, more);
   }

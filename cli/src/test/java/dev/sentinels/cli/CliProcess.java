@@ -10,8 +10,14 @@ public final class CliProcess {
 
   /** A builder for {@code sentinel args...}; redirect its streams, then start it. */
   public static ProcessBuilder builder(String... args) {
+    return builder(List.of(), args);
+  }
+
+  /** The same, with JVM options first (system properties, -verbose:class...). */
+  public static ProcessBuilder builder(List<String> jvmOptions, String... args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Sentinel.class.getName());

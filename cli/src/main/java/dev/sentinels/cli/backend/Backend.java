@@ -4,6 +4,7 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.QueueConfig;
+import dev.sentinels.cli.plugin.JobHooks;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Set;
@@ -70,6 +71,15 @@ public interface Backend extends AutoCloseable {
       }
       list(Set.of()).forEach(onChange);
     }
+  }
+
+  /**
+   * The plugin seam (tracking, notifications): built lazily, loads plugins only when a path needs
+   * them. A backend calls {@code hooks().onSubmit} before a new record's first write and {@code
+   * hooks().deliver} after passes; see {@link JobHooks}.
+   */
+  default JobHooks hooks() {
+    return JobHooks.none(java.time.Clock.systemUTC());
   }
 
   /** Runs admission continuously until {@code stop} is set, reporting to {@code log}. */

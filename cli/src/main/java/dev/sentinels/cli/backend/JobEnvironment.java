@@ -13,7 +13,8 @@ public final class JobEnvironment {
 
   /**
    * Its id, its params one by one ({@code SENTINEL_PARAM_LR}) and as JSON, the artifacts directory
-   * ({@code artifactsDir}, null for none), then the spec's env, which wins.
+   * ({@code artifactsDir}, null for none), what plugins asked for (e.g. {@code MLFLOW_RUN_ID}),
+   * then the spec's env, which wins.
    */
   public static Map<String, String> of(JobRecord record, String artifactsDir) {
     JobSpec spec = record.spec();
@@ -28,6 +29,7 @@ public final class JobEnvironment {
     if (artifactsDir != null) {
       env.put("SENTINEL_ARTIFACTS_DIR", artifactsDir);
     }
+    env.putAll(dev.sentinels.cli.plugin.PluginEnv.of(record));
     env.putAll(spec.env());
     return env;
   }

@@ -28,13 +28,22 @@ final class ClusterScheduler {
   private final String namespace;
   private final ClusterAdmitter admitter;
   private final Clock clock;
+  private final Runnable afterPass;
 
+  /**
+   * @param afterPass told after every pass; must not block (plugin work runs in its own thread)
+   */
   ClusterScheduler(
-      KubernetesClient client, String namespace, ClusterAdmitter admitter, Clock clock) {
+      KubernetesClient client,
+      String namespace,
+      ClusterAdmitter admitter,
+      Clock clock,
+      Runnable afterPass) {
     this.client = client;
     this.namespace = namespace;
     this.admitter = admitter;
     this.clock = clock;
+    this.afterPass = afterPass;
   }
 
   void run(AtomicBoolean stop, PrintStream log) {
@@ -78,6 +87,7 @@ final class ClusterScheduler {
         }
         lastPass = now;
         lastRenew = now;
+        afterPass.run();
         if (report.heldBy() != null) {
           if (!report.heldBy().equals(standbyFor)) {
             log.printf("%s standby: lease held by %s%n", now, report.heldBy());

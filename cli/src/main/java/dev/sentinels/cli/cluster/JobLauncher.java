@@ -143,7 +143,10 @@ final class JobLauncher {
         .build();
   }
 
-  /** What every job sees: its id, its params one by one and as JSON, then the spec's env. */
+  /**
+   * What every job sees: its id, its params one by one and as JSON, what plugins asked for (e.g.
+   * MLFLOW_RUN_ID), then the spec's env, which wins.
+   */
   static List<EnvVar> environment(JobRecord record) {
     List<EnvVar> env = new ArrayList<>();
     JobEnvironment.of(record, record.spec().artifacts())

@@ -115,11 +115,15 @@ final class JobRecordStore {
       selector.append(String.join(",", Arrays.stream(states).map(JobState::display).toList()));
       selector.append(')');
     }
+    return listSelected(selector.toString());
+  }
+
+  private List<Stored> listSelected(String selector) {
     List<Stored> result = new ArrayList<>();
     StreamingList.each(
         access.reads(),
         "/api/v1/namespaces/" + namespace + "/configmaps",
-        selector.toString(),
+        selector,
         null,
         Set.of("data"),
         item -> {
@@ -132,6 +136,43 @@ final class JobRecordStore {
           }
         });
     return result;
+  }
+
+  /** Records with plugin work pending, found by label server-side (few at any time). */
+  List<Stored> pendingHooks() {
+    return listSelected(
+        Labels.MANAGED_BY
+            + "="
+            + Labels.MANAGED_BY_VALUE
+            + ","
+            + Labels.COMPONENT
+            + "=job-record,"
+            + Labels.HOOKS
+            + "=pending");
+  }
+
+  /**
+   * Applies {@code change} to the current record and writes it conditionally, re-reading on
+   * conflict; {@code change} returns null to leave it. Empty when declined or gone.
+   */
+  Optional<JobRecord> update(String jobId, java.util.function.UnaryOperator<JobRecord> change) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      Optional<Stored> stored = get(jobId);
+      if (stored.isEmpty()) {
+        return Optional.empty();
+      }
+      JobRecord next = change.apply(stored.get().record());
+      if (next == null) {
+        return Optional.empty();
+      }
+      try {
+        update(next, stored.get().resourceVersion());
+        return Optional.of(next);
+      } catch (StaleRecordException e) {
+        // re-read and decide again
+      }
+    }
+    throw new StaleRecordException(jobId);
   }
 
   private static boolean isRecord(ConfigMap map) {
@@ -156,6 +197,9 @@ final class JobRecordStore {
         .addToLabels(Labels.STATE, record.state().display())
         .addToLabels(Labels.PRIORITY, Labels.labelValue(record.spec().priority()))
         .addToLabels(Labels.USER, Labels.labelValue(record.user()))
+        .addToLabels(
+            Labels.HOOKS,
+            record.attributes().containsKey(JobRecord.HOOKS_PENDING) ? "pending" : null)
         .endMetadata()
         .addToData(Labels.RECORD_KEY, RecordCodec.toJson(record))
         .build();

@@ -15,6 +15,14 @@ import dev.sentinels.cli.backend.SentinelException;
 import dev.sentinels.cli.cluster.JobRecordStore.StaleRecordException;
 import dev.sentinels.cli.cluster.JobRecordStore.Stored;
 import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.plugin.HookStore;
+import dev.sentinels.cli.plugin.HookWorker;
+import dev.sentinels.cli.plugin.JobHooks;
+import dev.sentinels.cli.plugin.PluginHost;
+import dev.sentinels.cli.plugin.PluginsConfig;
+import dev.sentinels.cli.plugin.ResourceAlerts;
+import dev.sentinels.cli.plugin.SecretResolver;
+import dev.sentinels.cli.spec.PluginsConfigReader;
 import dev.sentinels.cli.spec.QueueConfigReader;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,6 +59,11 @@ public final class KubernetesBackend implements Backend {
   static final Duration CLI_LEASE = Duration.ofSeconds(10);
   static final Duration SCHEDULER_LEASE = Duration.ofSeconds(15);
 
+  /** The key of {@code sentinel-config} holding the {@code plugins:} section. */
+  public static final String PLUGINS_KEY = "plugins.yaml";
+
+  static final Duration CLI_DELIVERY_BUDGET = Duration.ofSeconds(3);
+
   private final KubeAccess access;
   private final String namespace;
   private final Clock clock;
@@ -58,6 +71,8 @@ public final class KubernetesBackend implements Backend {
   private final JobLauncher launcher;
   private final ResourceMonitor monitor;
   private QueueConfig config;
+  private JsonNode configData;
+  private JobHooks hooks;
 
   public KubernetesBackend(KubernetesClient client, String namespace, Clock clock) {
     this(KubeAccess.of(client), namespace, clock);
@@ -87,22 +102,206 @@ public final class KubernetesBackend implements Backend {
     return "cluster " + access.masterUrl() + ", namespace " + namespace;
   }
 
-  @Override
-  public synchronized QueueConfig queueConfig() {
-    if (config == null) {
+  /** The {@code sentinel-config} ConfigMap's data, read once. */
+  private synchronized JsonNode configData() {
+    if (configData == null) {
       var map =
           StreamingList.getOne(
               access.reads(), "/api/v1/namespaces/" + namespace + "/configmaps/" + CONFIG_MAP);
+      configData =
+          map == null ? tools.jackson.databind.node.MissingNode.getInstance() : map.path("data");
+    }
+    return configData;
+  }
+
+  @Override
+  public synchronized QueueConfig queueConfig() {
+    if (config == null) {
       String yaml =
-          map == null || !map.path("data").hasNonNull("config.yaml")
-              ? null
-              : map.path("data").get("config.yaml").asString();
+          configData().hasNonNull("config.yaml")
+              ? configData().get("config.yaml").asString()
+              : null;
       config =
           yaml == null
               ? QueueConfig.defaults()
               : QueueConfigReader.read(yaml, "configmap " + namespace + "/" + CONFIG_MAP);
     }
     return config;
+  }
+
+  /**
+   * The plugins section: key {@value #PLUGINS_KEY} of {@code sentinel-config}, shared by every user
+   * and the scheduler so all agree on where notifications go.
+   */
+  public PluginsConfig pluginsConfig() {
+    String yaml =
+        configData().hasNonNull(PLUGINS_KEY) ? configData().get(PLUGINS_KEY).asString() : null;
+    return yaml == null
+        ? PluginsConfig.NONE
+        : PluginsConfigReader.readDocument(
+            yaml, "configmap " + namespace + "/" + CONFIG_MAP + " " + PLUGINS_KEY);
+  }
+
+  /**
+   * The plugin seam, built on first use; plugins load only when a path needs them. A malformed
+   * {@value #PLUGINS_KEY} turns plugins off with a warning (and an error in {@code sentinel
+   * plugins}): it never stops a submission or the scheduler.
+   */
+  @Override
+  public synchronized JobHooks hooks() {
+    if (hooks == null) {
+      PluginsConfig plugins;
+      String problem = null;
+      try {
+        plugins = pluginsConfig();
+      } catch (dev.sentinels.cli.spec.SpecException e) {
+        plugins = PluginsConfig.NONE;
+        problem = e.getMessage().replace('\n', ' ');
+        System.err.println("warning: plugins off: " + problem);
+      }
+      PluginsConfig config = plugins;
+      hooks =
+          new JobHooks(
+              config,
+              () -> PluginHost.load(PluginHost.defaultRoots(), config, secrets()),
+              target(),
+              clock,
+              problem);
+    }
+    return hooks;
+  }
+
+  /** Secret references resolve to Secrets in this namespace. */
+  public SecretResolver secrets() {
+    return (name, key) -> {
+      var secret =
+          StreamingList.getOne(
+              access.reads(), "/api/v1/namespaces/" + namespace + "/secrets/" + name);
+      if (secret == null || !secret.path("data").hasNonNull(key)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new String(
+              java.util.Base64.getDecoder().decode(secret.path("data").get(key).asString()),
+              java.nio.charset.StandardCharsets.UTF_8));
+    };
+  }
+
+  /** Record access for hook delivery: pending records by label, conditional updates. */
+  HookStore hookStore() {
+    return new HookStore() {
+      @Override
+      public List<JobRecord> pendingHooks() {
+        return store.pendingHooks().stream().map(Stored::record).toList();
+      }
+
+      @Override
+      public Optional<JobRecord> update(
+          String jobId, java.util.function.UnaryOperator<JobRecord> change) {
+        return store.update(jobId, change);
+      }
+    };
+  }
+
+  /** The ConfigMap holding resource alert episodes. */
+  static final String ALERTS_MAP = "sentinel-alerts";
+
+  /** What resource alerts look at: long waits for capacity, and how full the nodes are. */
+  ResourceAlerts.Observation observe(ResourceAlerts alerts) {
+    Instant now = clock.instant();
+    QueueView view = queue();
+    int tooLong = 0;
+    Duration longest = Duration.ZERO;
+    Duration threshold = alerts.waitingLongerThan().orElse(null);
+    for (var decision : view.plan().waiting()) {
+      JobRecord record = view.pending().get(decision.jobId());
+      if (record == null
+          || !(decision.reason()
+              instanceof dev.sentinels.cli.queue.WaitReason.InsufficientCapacity)) {
+        continue;
+      }
+      Duration waited = Duration.between(record.submittedAt(), now);
+      if (threshold != null && waited.compareTo(threshold) > 0) {
+        tooLong++;
+        longest = waited.compareTo(longest) > 0 ? waited : longest;
+      }
+    }
+    long gpus = 0;
+    long gpusRequested = 0;
+    long cpu = 0;
+    long cpuRequested = 0;
+    for (var node : nodes()) {
+      if (node.accepting()) {
+        gpus += node.allocatable().gpus();
+        gpusRequested += node.requested().gpus();
+        cpu += node.allocatable().cpuMillis();
+        cpuRequested += node.requested().cpuMillis();
+      }
+    }
+    return gpus > 0
+        ? new ResourceAlerts.Observation(tooLong, longest, (double) gpusRequested / gpus, "GPU")
+        : new ResourceAlerts.Observation(
+            tooLong, longest, cpu == 0 ? 0 : (double) cpuRequested / cpu, "CPU");
+  }
+
+  /** Alert episodes in the {@value #ALERTS_MAP} ConfigMap, written conditionally. */
+  ResourceAlerts.EpisodeStore alertStore() {
+    return new ResourceAlerts.EpisodeStore() {
+      @Override
+      public Map.Entry<Map<String, String>, String> read() {
+        var map = access.client().configMaps().inNamespace(namespace).withName(ALERTS_MAP).get();
+        if (map == null) {
+          return new java.util.AbstractMap.SimpleEntry<>(Map.of(), null);
+        }
+        return new java.util.AbstractMap.SimpleEntry<>(
+            map.getData() == null ? Map.of() : map.getData(),
+            map.getMetadata().getResourceVersion());
+      }
+
+      @Override
+      public boolean write(Map<String, String> state, String version) {
+        var map =
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(ALERTS_MAP)
+                .withNamespace(namespace)
+                .withResourceVersion(version)
+                .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
+                .addToLabels(Labels.COMPONENT, "alerts")
+                .endMetadata()
+                .withData(state)
+                .build();
+        try {
+          var resource = access.client().configMaps().inNamespace(namespace).resource(map);
+          if (version == null) {
+            resource.create();
+          } else {
+            resource.update();
+          }
+          return true;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == java.net.HttpURLConnection.HTTP_CONFLICT
+              || e.getCode() == java.net.HttpURLConnection.HTTP_NOT_FOUND) {
+            return false;
+          }
+          throw e;
+        }
+      }
+    };
+  }
+
+  /**
+   * A CLI's bounded attempt at pending plugin work after its pass; what is left (a slow or failing
+   * service) waits for the next pass or the scheduler.
+   */
+  private void deliverBriefly() {
+    if (hooks().configured()) {
+      try {
+        hooks().deliver(hookStore(), identity("cli"), CLI_DELIVERY_BUDGET);
+      } catch (RuntimeException e) {
+        // Never fail the user's command for a notification: the next pass retries.
+      }
+    }
   }
 
   ClusterAdmitter admitter(String identity, AdmissionLease.HolderKind kind, Duration duration) {
@@ -149,7 +348,7 @@ public final class KubernetesBackend implements Backend {
         throw new SentinelException(
             ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name());
       }
-      JobRecord candidate =
+      JobRecord fresh =
           new JobRecord(
               JobIds.next(spec.name()),
               resolved,
@@ -161,11 +360,13 @@ public final class KubernetesBackend implements Backend {
               null,
               List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
               Map.of());
+      JobRecord candidate = hooks().onSubmit(fresh, System.err::println);
       if (store.create(candidate)) {
         record = candidate;
       }
     }
     admitOrHandOver();
+    deliverBriefly();
     return get(record.id());
   }
 
@@ -311,6 +512,7 @@ public final class KubernetesBackend implements Backend {
         launcher.delete(jobId);
       }
       admitOrHandOver(); // its capacity may let the next job in
+      deliverBriefly();
       return cancelled;
     }
     throw new SentinelException(ExitCodes.FAILED, "job " + jobId + " keeps changing; try again");
@@ -423,7 +625,10 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public PassReport admit() {
-    return admitter(identity("cli"), AdmissionLease.HolderKind.CLI, CLI_LEASE).pass(true);
+    PassReport report =
+        admitter(identity("cli"), AdmissionLease.HolderKind.CLI, CLI_LEASE).pass(true);
+    deliverBriefly();
+    return report;
   }
 
   @Override
@@ -501,16 +706,42 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public void runScheduler(AtomicBoolean stop, PrintStream log) {
-    new ClusterScheduler(
-            access.client(),
-            namespace,
-            admitter(identity("scheduler"), AdmissionLease.HolderKind.SCHEDULER, SCHEDULER_LEASE),
-            clock)
-        .run(stop, log);
+    String identity = identity("scheduler");
+    Optional<ResourceAlerts> alerts = Optional.empty();
+    if (hooks().configured()) {
+      try {
+        alerts =
+            ResourceAlerts.configured(pluginsConfig(), hooks().host(), identity, target(), clock);
+      } catch (dev.sentinels.api.plugin.PluginConfigException e) {
+        log.printf("%s resource alerts off: %s%n", clock.instant(), e.getMessage());
+      }
+    }
+    Optional<ResourceAlerts> checks = alerts;
+    HookWorker worker =
+        HookWorker.start(
+            hooks(),
+            hookStore(),
+            identity,
+            log,
+            () -> checks.ifPresent(a -> a.check(observe(a), alertStore())));
+    try {
+      new ClusterScheduler(
+              access.client(),
+              namespace,
+              admitter(identity, AdmissionLease.HolderKind.SCHEDULER, SCHEDULER_LEASE),
+              clock,
+              worker::wake)
+          .run(stop, log);
+    } finally {
+      worker.close();
+    }
   }
 
   @Override
   public void close() {
+    if (hooks != null) {
+      hooks.close();
+    }
     access.close();
   }
 

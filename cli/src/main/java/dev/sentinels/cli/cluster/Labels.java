@@ -12,6 +12,9 @@ final class Labels {
   static final String PRIORITY = "sentinels.dev/priority";
   static final String USER = "sentinels.dev/user";
 
+  /** {@code pending} while plugin work for a terminal transition is undelivered. */
+  static final String HOOKS = "sentinels.dev/hooks";
+
   static final String RECORD_KEY = "record.json";
 
   private Labels() {}

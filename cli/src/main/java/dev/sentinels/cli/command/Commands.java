@@ -18,6 +18,9 @@ public final class Commands {
     PrioritiesCommand.class,
     QueuesCommand.class,
     NodesCommand.class,
+    PluginsCommand.class,
+    RunsCommand.class,
+    CompareCommand.class,
     SchedulerCommand.class,
     CompletionCommand.class,
   };

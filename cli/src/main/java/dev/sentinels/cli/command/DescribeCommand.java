@@ -76,6 +76,8 @@ final class DescribeCommand extends BackendCommand {
       }
     }
     field(out, "Artifacts", s.artifacts());
+    dev.sentinels.cli.plugin.JobHooks.trackingLink(job)
+        .ifPresent(link -> field(out, "Tracking", link));
     map(out, "Attributes", job.attributes());
     out.println("Timeline:");
     for (Transition t : job.timeline()) {

@@ -36,12 +36,7 @@ class CliOnClusterTest {
   }
 
   private CliRun sentinel(String... args) {
-    // Options go right after the verb: anything after "--" is the job's command.
-    List<String> all = new ArrayList<>(List.of(args[0]));
-    all.addAll(
-        List.of("--kubeconfig", fixture.cluster.kubeconfig().toString(), "-n", fixture.namespace));
-    all.addAll(List.of(args).subList(1, args.length));
-    return CliRun.of(all.toArray(String[]::new));
+    return fixture.cli(args);
   }
 
   /** Submits a 100m-CPU job whose pod runs for {@code runFor}; returns its id. */

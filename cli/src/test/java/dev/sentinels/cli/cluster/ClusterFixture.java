@@ -98,6 +98,30 @@ final class ClusterFixture {
     return kubeJobs().withName(JobLauncher.jobName(jobId)).get();
   }
 
+  /**
+   * {@code sentinel VERB --kubeconfig K -n NS ARGS...} in this JVM (options right after the verb).
+   */
+  dev.sentinels.cli.CliRun cli(String... args) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args[0]));
+    all.addAll(java.util.List.of("--kubeconfig", cluster.kubeconfig().toString(), "-n", namespace));
+    all.addAll(java.util.List.of(args).subList(1, args.length));
+    return dev.sentinels.cli.CliRun.of(all.toArray(String[]::new));
+  }
+
+  /** {@code sentinel scheduler} as a separate JVM on this namespace, output to {@code log}. */
+  Process schedulerProcess(java.io.File log, String... jvmOptions) throws java.io.IOException {
+    return dev.sentinels.cli.CliProcess.builder(
+            java.util.List.of(jvmOptions),
+            "scheduler",
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "-n",
+            namespace)
+        .redirectErrorStream(true)
+        .redirectOutput(log)
+        .start();
+  }
+
   void deleteNamespace() {
     cluster.admin().namespaces().withName(namespace).delete();
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.CliProcess;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -45,16 +44,8 @@ class SchedulerProcessTest {
 
   private Process startScheduler() throws IOException {
     Process process =
-        CliProcess.builder(
-                "scheduler",
-                "--kubeconfig",
-                fixture.cluster.kubeconfig().toString(),
-                "-n",
-                fixture.namespace)
-            .redirectErrorStream(true)
-            .redirectOutput(
-                new File("target/scheduler-" + fixture.namespace + "-" + processes.size() + ".log"))
-            .start();
+        fixture.schedulerProcess(
+            new File("target/scheduler-" + fixture.namespace + "-" + processes.size() + ".log"));
     processes.add(process);
     return process;
   }

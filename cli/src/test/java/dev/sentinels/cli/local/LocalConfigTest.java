@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -106,13 +105,9 @@ class LocalConfigTest {
 
   /** {@code sentinel args...} as its own JVM on a machine with no kubeconfig anywhere. */
   private CliRun withoutCluster(Path sentinelHome, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.add("-Duser.home=" + dir); // an empty home directory: no ~/.kube/config
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    command.add("dev.sentinels.cli.Sentinel");
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
+    // An empty home directory: no ~/.kube/config.
+    ProcessBuilder builder =
+        dev.sentinels.cli.CliProcess.builder(List.of("-Duser.home=" + dir), args);
     builder.environment().remove("KUBECONFIG");
     builder.environment().remove("KUBERNETES_SERVICE_HOST");
     builder.environment().put("SENTINEL_HOME", sentinelHome.toString());

@@ -82,14 +82,14 @@ final class LocalHome implements AutoCloseable {
 
   /** {@code sentinel args...} started as its own JVM, like a user's shell does. */
   Process start(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
-    command.add("-D" + SentinelHome.PROPERTY + "=" + dir);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    command.add("dev.sentinels.cli.Sentinel");
-    command.addAll(List.of(withLocal(args)));
-    return new ProcessBuilder(command).start();
+    return dev.sentinels.cli.CliProcess.builder(
+            List.of(
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-D" + SentinelHome.PROPERTY + "=" + dir),
+            withLocal(args))
+        .start();
   }
 
   /** Runs {@code sentinel args...} as its own JVM to its end. */

@@ -1,0 +1,117 @@
+package dev.sentinels.cli.command;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.plugin.RunSummary;
+import dev.sentinels.cli.backend.Backend;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "compare",
+    description = {
+      "Show two jobs side by side: state, run time, params and metrics from their tracked runs.",
+      "The last column says whether they differ: * (differ) or = (same)."
+    },
+    mixinStandardHelpOptions = true)
+final class CompareCommand extends BackendCommand {
+
+  @Mixin OutputOptions output;
+
+  @Parameters(index = "0", paramLabel = "JOB_A", description = "First job id.")
+  String first;
+
+  @Parameters(index = "1", paramLabel = "JOB_B", description = "Second job id.")
+  String second;
+
+  @Override
+  int run(Backend backend) {
+    JobRecord a = backend.get(first);
+    JobRecord b = backend.get(second);
+    Optional<RunSummary> runA = backend.hooks().queryTracking(t -> t.run(a));
+    Optional<RunSummary> runB = backend.hooks().queryTracking(t -> t.run(b));
+    Instant now = Instant.now();
+    Map<String, String[]> rows = new LinkedHashMap<>();
+    rows.put("state", new String[] {a.state().display(), b.state().display()});
+    rows.put(
+        "runTime",
+        new String[] {
+          a.runTime(now) == null ? "-" : Formatting.age(a.runTime(now)),
+          b.runTime(now) == null ? "-" : Formatting.age(b.runTime(now))
+        });
+    rows.put("image", new String[] {a.spec().image(), b.spec().image()});
+    rows.put("run", new String[] {status(runA), status(runB)});
+    Map<String, String> paramsA = merged(a.spec().params(), runA.map(RunSummary::params));
+    Map<String, String> paramsB = merged(b.spec().params(), runB.map(RunSummary::params));
+    side(rows, "param ", paramsA, paramsB, Function.identity());
+    side(
+        rows,
+        "metric ",
+        runA.map(RunSummary::metrics).orElse(Map.of()),
+        runB.map(RunSummary::metrics).orElse(Map.of()),
+        RunsCommand::number);
+    if (output.structured()) {
+      List<Map<String, Object>> items = new ArrayList<>();
+      rows.forEach(
+          (key, values) -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("key", key);
+            item.put(first, values[0]);
+            item.put(second, values[1]);
+            item.put("differs", !values[0].equals(values[1]));
+            items.add(item);
+          });
+      Printer.structured(out(), output.format(), items);
+      return ExitCodes.OK;
+    }
+    Table table =
+        new Table(
+            "KEY",
+            first.toUpperCase(java.util.Locale.ROOT),
+            second.toUpperCase(java.util.Locale.ROOT),
+            "");
+    rows.forEach(
+        (key, values) ->
+            table.row(key, values[0], values[1], values[0].equals(values[1]) ? "=" : "*"));
+    table.print(out(), !output.noHeaders);
+    return ExitCodes.OK;
+  }
+
+  private static String status(Optional<RunSummary> run) {
+    return run.map(r -> r.status() + " " + r.runId()).orElse("not tracked");
+  }
+
+  /** Params as the run logged them, else as the spec gave them. */
+  private static Map<String, String> merged(
+      Map<String, String> spec, Optional<Map<String, String>> logged) {
+    Map<String, String> params = new LinkedHashMap<>(spec);
+    logged.ifPresent(params::putAll);
+    return params;
+  }
+
+  private static <V> void side(
+      Map<String, String[]> rows,
+      String prefix,
+      Map<String, V> a,
+      Map<String, V> b,
+      Function<V, String> text) {
+    TreeSet<String> keys = new TreeSet<>(a.keySet());
+    keys.addAll(b.keySet());
+    for (String key : keys) {
+      rows.put(
+          prefix + key,
+          new String[] {
+            a.containsKey(key) ? text.apply(a.get(key)) : "-",
+            b.containsKey(key) ? text.apply(b.get(key)) : "-"
+          });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.sentinels.cli.command;
+
+import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.plugin.PluginHost;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(
+    name = "plugins",
+    description = {
+      "List installed plugins: id, version, what they provide, whether they are configured.",
+      "A broken or misconfigured plugin is listed with its error and skipped everywhere else.",
+      "Exit code 1 when any plugin has an error."
+    },
+    mixinStandardHelpOptions = true)
+final class PluginsCommand extends BackendCommand {
+
+  @Mixin OutputOptions output;
+
+  @Override
+  int run(Backend backend) {
+    PluginHost host = backend.hooks().inventory();
+    List<Map<String, Object>> items = new ArrayList<>();
+    boolean broken = false;
+    for (PluginHost.PluginStatus status : host.statuses()) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("id", status.id());
+      item.put("version", status.version());
+      item.put("kinds", status.kinds());
+      item.put("configured", status.configured());
+      item.put("status", status.healthy() ? "ok" : "error");
+      item.put("error", status.error());
+      item.put("path", status.path());
+      items.add(item);
+      broken |= !status.healthy();
+    }
+    switch (output.format()) {
+      case json, yaml -> Printer.structured(out(), output.format(), items);
+      case name -> items.forEach(i -> out().println(i.get("id")));
+      default -> {
+        boolean wide = output.format() == OutputOptions.Format.wide;
+        Table table =
+            wide
+                ? new Table("ID", "VERSION", "KINDS", "CONFIGURED", "STATUS", "PATH")
+                : new Table("ID", "VERSION", "KINDS", "CONFIGURED", "STATUS");
+        for (Map<String, Object> i : items) {
+          Object kinds = String.join(",", status(i));
+          Object state = i.get("error") == null ? "ok" : "error: " + i.get("error");
+          if (wide) {
+            table.row(
+                i.get("id"), i.get("version"), kinds, i.get("configured"), state, i.get("path"));
+          } else {
+            table.row(i.get("id"), i.get("version"), kinds, i.get("configured"), state);
+          }
+        }
+        if (table.isEmpty()) {
+          System.err.println("No plugins installed (looked in " + PluginHost.defaultRoots() + ").");
+        } else {
+          table.print(out(), !output.noHeaders);
+        }
+      }
+    }
+    var problem = backend.hooks().configProblem();
+    problem.ifPresent(p -> System.err.println("error: plugins configuration: " + p));
+    return broken || problem.isPresent() ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> status(Map<String, Object> item) {
+    List<String> kinds = (List<String>) item.get("kinds");
+    return kinds.isEmpty() ? List.of("-") : kinds;
+  }
+}

@@ -1,0 +1,307 @@
+package dev.sentinels.cli.plugin;
+
+import dev.sentinels.api.JobState;
+import dev.sentinels.api.plugin.LogSource;
+import dev.sentinels.api.plugin.MetricsSource;
+import dev.sentinels.api.plugin.Notifier;
+import dev.sentinels.api.plugin.PluginConfig;
+import dev.sentinels.api.plugin.SentinelExtension;
+import dev.sentinels.api.plugin.TrackingBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.pf4j.DefaultPluginManager;
+import org.pf4j.PluginManager;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+
+/**
+ * Loads plugins with pf4j from the bundled directory ({@code -Dsentinel.plugins.dir}, set by {@code
+ * bin/sentinel}) and the user's ({@code $SENTINEL_HOME/plugins}), instantiates and configures their
+ * extensions, and calls them with a time limit. Nothing here throws for a broken plugin: it is
+ * reported in {@link #statuses()} and skipped. Only paths that need plugins build a host; read-only
+ * commands never load pf4j.
+ */
+public final class PluginHost implements AutoCloseable {
+
+  /** System property naming the distribution's bundled plugin directory. */
+  public static final String PLUGINS_DIR_PROPERTY = "sentinel.plugins.dir";
+
+  /** Host sections of {@code plugins:} that are not plugin ids. */
+  static final Set<String> HOST_SECTIONS = Set.of("alerts");
+
+  /** How a plugin was found. */
+  public record PluginStatus(
+      String id, String version, String path, List<String> kinds, String configured, String error) {
+    public boolean healthy() {
+      return error == null;
+    }
+  }
+
+  /** A configured extension, with its plugin's id and configuration. */
+  public record Active<T extends SentinelExtension>(
+      String pluginId, T extension, PluginConfig config) {}
+
+  private final PluginManager manager;
+  private final List<PluginStatus> statuses = new ArrayList<>();
+  private final List<Active<TrackingBackend>> tracking = new ArrayList<>();
+  private final List<Active<Notifier>> notifiers = new ArrayList<>();
+  private final Set<String> secretValues = new LinkedHashSet<>();
+  private final ExecutorService calls =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "sentinel-plugin-call");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private PluginHost(PluginManager manager) {
+    this.manager = manager;
+  }
+
+  /** The bundled directory (if set) and the user's, in that order. */
+  public static List<Path> defaultRoots() {
+    List<Path> roots = new ArrayList<>();
+    String bundled = System.getProperty(PLUGINS_DIR_PROPERTY);
+    if (bundled != null && !bundled.isBlank()) {
+      roots.add(Path.of(bundled));
+    }
+    roots.add(sentinelHome().resolve("plugins"));
+    return roots;
+  }
+
+  /** {@code -Dsentinel.home}, else {@code $SENTINEL_HOME}, else {@code ~/.sentinel}. */
+  public static Path sentinelHome() {
+    String home = System.getProperty("sentinel.home", System.getenv("SENTINEL_HOME"));
+    return home != null && !home.isBlank()
+        ? Path.of(home)
+        : Path.of(System.getProperty("user.home"), ".sentinel");
+  }
+
+  /** Loads every plugin under {@code roots} and configures those {@code config} names. */
+  public static PluginHost load(List<Path> roots, PluginsConfig config, SecretResolver secrets) {
+    List<Path> existing = roots.stream().filter(Files::isDirectory).distinct().toList();
+    PluginManager manager =
+        existing.isEmpty() ? null : new DefaultPluginManager(new ArrayList<>(existing));
+    PluginHost host = new PluginHost(manager);
+    if (manager != null) {
+      try {
+        manager.loadPlugins();
+        manager.startPlugins();
+      } catch (RuntimeException | LinkageError e) {
+        host.statuses.add(
+            new PluginStatus("?", "", existing.toString(), List.of(), "no", host.describe(e)));
+      }
+      for (PluginWrapper plugin : manager.getPlugins()) {
+        host.add(plugin, config, secrets);
+      }
+    }
+    Set<String> found = new LinkedHashSet<>();
+    host.statuses.forEach(s -> found.add(s.id()));
+    for (String id : config.sections().keySet()) {
+      if (!found.contains(id) && !HOST_SECTIONS.contains(id)) {
+        host.statuses.add(
+            new PluginStatus(
+                id,
+                "",
+                "",
+                List.of(),
+                "yes",
+                "configured in " + config.source() + " but no plugin '" + id + "' is installed"));
+      }
+    }
+    return host;
+  }
+
+  private void add(PluginWrapper plugin, PluginsConfig config, SecretResolver secrets) {
+    String id = plugin.getPluginId();
+    String version = plugin.getDescriptor().getVersion();
+    String path = String.valueOf(plugin.getPluginPath());
+    Optional<Map<String, Object>> section = config.section(id);
+    String configured = section.isPresent() ? "yes" : "no";
+    if (plugin.getPluginState() == PluginState.FAILED) {
+      statuses.add(
+          new PluginStatus(
+              id, version, path, List.of(), configured, describe(plugin.getFailedException())));
+      return;
+    }
+    List<SentinelExtension> extensions = new ArrayList<>();
+    List<String> kinds = new ArrayList<>();
+    String error = null;
+    for (String className : manager.getExtensionClassNames(id)) {
+      try {
+        Class<?> type = Class.forName(className, true, plugin.getPluginClassLoader());
+        Object instance = type.getDeclaredConstructor().newInstance();
+        if (instance instanceof SentinelExtension extension) {
+          extensions.add(extension);
+          kinds.addAll(kinds(extension));
+        } else {
+          error = className + " does not implement a Sentinels extension point";
+        }
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        error = "extension " + className + " failed to load: " + describe(e);
+      }
+    }
+    if (error == null && extensions.isEmpty()) {
+      error = "no extensions (is META-INF/extensions.idx missing?)";
+    }
+    if (error == null && section.isPresent()) {
+      PluginConfig pluginConfig =
+          new MapPluginConfig(id, config.source(), section.get(), secrets, secretValues::add);
+      try {
+        for (SentinelExtension extension : extensions) {
+          extension.configure(pluginConfig);
+        }
+        notifyOn(pluginConfig); // validates the host's own keys too
+        for (SentinelExtension extension : extensions) {
+          if (extension instanceof TrackingBackend t) {
+            tracking.add(new Active<>(id, t, pluginConfig));
+          }
+          if (extension instanceof Notifier n) {
+            notifiers.add(new Active<>(id, n, pluginConfig));
+          }
+        }
+      } catch (RuntimeException | LinkageError e) {
+        configured = "error";
+        error = describe(e);
+      }
+    }
+    statuses.add(new PluginStatus(id, version, path, List.copyOf(kinds), configured, error));
+  }
+
+  private static List<String> kinds(SentinelExtension extension) {
+    List<String> kinds = new ArrayList<>();
+    if (extension instanceof TrackingBackend) {
+      kinds.add("tracking");
+    }
+    if (extension instanceof Notifier) {
+      kinds.add("notifier");
+    }
+    if (extension instanceof LogSource) {
+      kinds.add("logs");
+    }
+    if (extension instanceof MetricsSource) {
+      kinds.add("metrics");
+    }
+    return kinds;
+  }
+
+  /** Terminal states a notifier is told about: its {@code on} list, default all three. */
+  static Set<JobState> notifyOn(PluginConfig config) {
+    List<String> names = config.strings("on");
+    if (names.isEmpty()) {
+      return EnumSet.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED);
+    }
+    Set<JobState> states = EnumSet.noneOf(JobState.class);
+    for (String name : names) {
+      JobState state;
+      try {
+        state = JobState.parse(name);
+      } catch (IllegalArgumentException e) {
+        state = null;
+      }
+      if (state == null || !state.isTerminal()) {
+        throw config.invalid(
+            "on", "\"" + name + "\" is not a terminal state; use Succeeded, Failed, Cancelled");
+      }
+      states.add(state);
+    }
+    return states;
+  }
+
+  public List<PluginStatus> statuses() {
+    return List.copyOf(statuses);
+  }
+
+  /** The configured tracking backend; the first if several are (a status says so). */
+  public Optional<Active<TrackingBackend>> tracking() {
+    return tracking.stream().findFirst();
+  }
+
+  /** Configured notifiers in plugin id order, so every process delivers in the same order. */
+  public List<Active<Notifier>> notifiers() {
+    return notifiers.stream()
+        .sorted(java.util.Comparator.comparing(Active<Notifier>::pluginId))
+        .toList();
+  }
+
+  /** True when nothing is configured: callers can skip all plugin work. */
+  public boolean idle() {
+    return tracking.isEmpty() && notifiers.isEmpty();
+  }
+
+  /** {@code text} with every secret value this host resolved replaced by {@code ****}. */
+  public String mask(String text) {
+    if (text == null) {
+      return null;
+    }
+    String masked = text;
+    for (String secret : secretValues) {
+      if (!secret.isEmpty()) {
+        masked = masked.replace(secret, "****");
+      }
+    }
+    return masked;
+  }
+
+  /** One line for people about a failure, with secrets masked. */
+  public String describe(Throwable e) {
+    Throwable root = e;
+    while ((root instanceof ExecutionException
+            || root instanceof ExceptionInInitializerError
+            || root instanceof java.lang.reflect.InvocationTargetException)
+        && root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    String text =
+        root instanceof dev.sentinels.api.plugin.PluginConfigException
+            ? message
+            : root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return mask(text.replaceAll("\\s+", " ").trim());
+  }
+
+  /**
+   * Runs a plugin call with a time limit, so a hanging service never holds up a command or the
+   * queue. The call keeps running in a daemon thread if it overstays; its result is dropped.
+   */
+  public <T> T call(long timeoutMillis, Callable<T> call) throws Exception {
+    Future<T> future = calls.submit(call);
+    try {
+      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new TimeoutException("no answer within " + timeoutMillis + " ms");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    calls.shutdownNow();
+    if (manager != null) {
+      try {
+        manager.stopPlugins();
+      } catch (RuntimeException e) {
+        // Stopping is best effort: the process is ending.
+      }
+    }
+  }
+}

@@ -1,0 +1,228 @@
+package dev.sentinels.cli.plugin;
+
+import dev.sentinels.api.plugin.Notifier;
+import dev.sentinels.api.plugin.PluginConfig;
+import dev.sentinels.api.plugin.ResourceAlert;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resource alerts: jobs waiting for capacity longer than {@code waitingLongerThan}, or GPU (else
+ * CPU) requests above {@code usageAbove} of what accepting nodes have. Configured in the host
+ * section {@code plugins.alerts}:
+ *
+ * <pre>
+ * plugins:
+ *   alerts:
+ *     waitingLongerThan: 30m
+ *     usageAbove: 90%
+ *     notify: [slack]        # optional; default every configured notifier
+ * </pre>
+ *
+ * Each kind is an episode told once when it opens and once when it clears, however many processes
+ * check. Its state lives with the backend ({@link EpisodeStore}; on a cluster the {@code
+ * sentinel-alerts} ConfigMap) and changes only by conditional writes: {@code closed -> opening}
+ * (condition seen), a claimed delivery, {@code -> open}, then {@code -> clearing} when the
+ * condition is gone, a claimed delivery, {@code -> closed}.
+ */
+public final class ResourceAlerts {
+
+  /** What the backend sees now. */
+  public record Observation(
+      int waitingTooLong, Duration longestWait, double usage, String usageOf) {}
+
+  /** Episode state as string pairs with a version for compare-and-set. */
+  public interface EpisodeStore {
+    /** The state and its version; an empty map and null version when none was written. */
+    Map.Entry<Map<String, String>, String> read();
+
+    /** Writes {@code state} if still at {@code version}; false when another process won. */
+    boolean write(Map<String, String> state, String version);
+  }
+
+  record Settings(Duration waitingLongerThan, Double usageAbove, List<String> notifiers) {}
+
+  static final Duration CLAIM_FOR = Duration.ofMinutes(1);
+  static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+  private final Settings settings;
+  private final PluginHost plugins;
+  private final String owner;
+  private final String target;
+  private final Clock clock;
+
+  private ResourceAlerts(
+      Settings settings, PluginHost plugins, String owner, String target, Clock clock) {
+    this.settings = settings;
+    this.plugins = plugins;
+    this.owner = owner;
+    this.target = target;
+    this.clock = clock;
+  }
+
+  /** Alerts as configured, or empty when {@code plugins.alerts} is absent. */
+  public static Optional<ResourceAlerts> configured(
+      PluginsConfig config, PluginHost plugins, String owner, String target, Clock clock) {
+    Optional<Map<String, Object>> section = config.section("alerts");
+    if (section.isEmpty() || plugins == null) {
+      return Optional.empty();
+    }
+    PluginConfig alerts =
+        new MapPluginConfig(
+            "alerts", config.source(), section.get(), SecretResolver.ENV_ONLY, v -> {});
+    Double usage = alerts.string("usageAbove").map(text -> percent(alerts, text)).orElse(null);
+    Settings settings =
+        new Settings(
+            alerts.duration("waitingLongerThan").orElse(null), usage, alerts.strings("notify"));
+    return Optional.of(new ResourceAlerts(settings, plugins, owner, target, clock));
+  }
+
+  private static double percent(PluginConfig config, String text) {
+    String number = text.trim().endsWith("%") ? text.trim().replace("%", "") : text.trim();
+    try {
+      double value = Double.parseDouble(number);
+      if (value > 0 && value <= 100) {
+        return value / 100;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw config.invalid("usageAbove", "\"" + text + "\" is not a percentage; use e.g. 90%");
+  }
+
+  /** The longest wait that counts, for the backend's observation. */
+  public Optional<Duration> waitingLongerThan() {
+    return Optional.ofNullable(settings.waitingLongerThan());
+  }
+
+  /** Moves each kind's episode along; sends what is due. Never throws for a notifier. */
+  public void check(Observation now, EpisodeStore store) {
+    if (settings.waitingLongerThan() != null) {
+      step(
+          "waiting",
+          now.waitingTooLong() > 0,
+          now.waitingTooLong()
+              + (now.waitingTooLong() == 1 ? " job has" : " jobs have")
+              + " waited for capacity longer than "
+              + settings.waitingLongerThan().toString().substring(2).toLowerCase()
+              + " (longest "
+              + now.longestWait().toString().substring(2).toLowerCase().replaceAll("\\.\\d+", "")
+              + ")",
+          store);
+    }
+    if (settings.usageAbove() != null) {
+      step(
+          "usage",
+          now.usage() > settings.usageAbove(),
+          String.format(
+              java.util.Locale.ROOT,
+              "%s requests at %.0f%% of capacity (threshold %.0f%%)",
+              now.usageOf(),
+              now.usage() * 100,
+              settings.usageAbove() * 100),
+          store);
+    }
+  }
+
+  private void step(String kind, boolean condition, String summary, EpisodeStore store) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      var read = store.read();
+      Map<String, String> state = new HashMap<>(read.getKey());
+      String phase = state.getOrDefault(kind + ".phase", "closed");
+      Instant now = clock.instant();
+      String retryAt = state.get(kind + ".retryAt");
+      if (retryAt != null && now.isBefore(Instant.parse(retryAt))) {
+        return;
+      }
+      if (phase.equals("closed") && condition) {
+        state.put(kind + ".phase", "opening");
+        state.put(kind + ".since", now.toString());
+        state.put(kind + ".summary", summary);
+      } else if (phase.equals("open") && !condition) {
+        state.put(kind + ".phase", "clearing");
+      } else if (phase.equals("opening") || phase.equals("clearing")) {
+        String claim = state.get(kind + ".claim");
+        if (claim != null
+            && !claim.startsWith(owner + " ")
+            && now.isBefore(Instant.parse(claim.substring(claim.lastIndexOf(' ') + 1)))) {
+          return; // another process is sending it
+        }
+        state.put(kind + ".claim", owner + " " + now.plus(CLAIM_FOR));
+        if (!store.write(state, read.getValue())) {
+          continue;
+        }
+        deliver(kind, phase, state, store);
+        return;
+      } else {
+        return; // nothing changes
+      }
+      if (store.write(state, read.getValue())) {
+        attempt = -1; // written: take the next step (deliver) at once
+      }
+    }
+  }
+
+  private void deliver(String kind, String phase, Map<String, String> claimed, EpisodeStore store) {
+    boolean clearing = phase.equals("clearing");
+    ResourceAlert alert =
+        new ResourceAlert(
+            kind,
+            clearing,
+            claimed.get(kind + ".summary"),
+            Instant.parse(claimed.get(kind + ".since")),
+            target);
+    boolean sent = true;
+    for (PluginHost.Active<Notifier> notifier : plugins.notifiers()) {
+      if (!settings.notifiers().isEmpty() && !settings.notifiers().contains(notifier.pluginId())) {
+        continue;
+      }
+      String done = kind + ".sent." + notifier.pluginId();
+      if (phase.equals(claimed.get(done))) {
+        continue;
+      }
+      try {
+        plugins.call(
+            HookDelivery.CALL_TIMEOUT_MILLIS,
+            () -> {
+              notifier.extension().resourceAlert(alert);
+              return null;
+            });
+        claimed.put(done, phase);
+      } catch (Exception e) {
+        sent = false;
+      }
+    }
+    for (int attempt = 0; attempt < 5; attempt++) {
+      var read = store.read();
+      Map<String, String> state = new HashMap<>(read.getKey());
+      String claim = state.get(kind + ".claim");
+      if (claim == null || !claim.startsWith(owner + " ")) {
+        return; // our claim expired and was taken
+      }
+      claimed.forEach(
+          (key, value) -> {
+            if (key.startsWith(kind + ".sent.")) {
+              state.put(key, value);
+            }
+          });
+      state.remove(kind + ".claim");
+      if (sent) {
+        state.put(kind + ".phase", clearing ? "closed" : "open");
+        state.remove(kind + ".retryAt");
+        if (clearing) {
+          state.keySet().removeIf(key -> key.startsWith(kind + ".sent."));
+        }
+      } else {
+        state.put(kind + ".retryAt", clock.instant().plus(RETRY_AFTER).toString());
+      }
+      if (store.write(state, read.getValue())) {
+        return;
+      }
+    }
+  }
+}
