@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 big=${SMALL:+1000}; big=${big:-10000}
 command -v hyperfine >/dev/null || { echo "benchmarks: hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
 
-./mvnw -q -B -DskipTests package test-compile
+./mvnw -q -B -DskipTests package
 bash scripts/testcluster.sh down >/dev/null 2>&1 || true
 eval "$(bash scripts/testcluster.sh up)"
 trap 'bash scripts/testcluster.sh down >/dev/null 2>&1' EXIT
