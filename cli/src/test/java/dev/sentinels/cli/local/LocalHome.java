@@ -166,6 +166,18 @@ final class LocalHome implements AutoCloseable {
     return run.out().trim();
   }
 
+  /** Kills this home's processes started with its {@code sentinel.home}: the runner. */
+  void killRunners() {
+    // Only runners of this home, found by their command line: they are this test's.
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("sentinel.home=" + dir + " "))
+        .forEach(
+            runner -> {
+              runner.destroyForcibly();
+              runner.onExit().join();
+            });
+  }
+
   /**
    * Kills the runner (if one still runs) and every job process left, so nothing outlives a test.
    */
@@ -177,14 +189,7 @@ final class LocalHome implements AutoCloseable {
     while (System.nanoTime() < deadline && startedLately(starting)) {
       JobProcesses.sleep(100);
     }
-    // Only runners of this home, found by their command line: they are this test's.
-    ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains("sentinel.home=" + dir + " "))
-        .forEach(
-            runner -> {
-              runner.destroyForcibly();
-              runner.onExit().join();
-            });
+    killRunners();
     try (var jobs = Files.list(home.jobsDir())) {
       jobs.forEach(
           job ->

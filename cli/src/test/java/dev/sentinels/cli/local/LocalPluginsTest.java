@@ -14,7 +14,10 @@ import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.backend.RecordCodec;
 import dev.sentinels.cli.cluster.FakeReceivers;
 import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.plugin.JobHooks;
 import dev.sentinels.cli.plugin.PluginHost;
+import dev.sentinels.cli.plugin.PluginsConfig;
+import dev.sentinels.cli.plugin.SecretResolver;
 import dev.sentinels.cli.spec.RepositoryFiles;
 import dev.sentinels.mlflow.MlflowServer;
 import dev.sentinels.mlflow.MlflowServerExtension;
@@ -25,13 +28,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -303,9 +313,31 @@ class LocalPluginsTest {
     assertTrue(failedCalls("/slack") + failedCalls("/hook") >= 3, "the notifiers were not tried");
     assertEquals(Map.of(), delivered("/slack"));
 
-    // Then they answer; four CLI processes and the runner all deliver the backlog at once.
+    // Then they answer. The runner stops (as when it idles out), and four deliverers, each with its
+    // own store connection as a process has, take the backlog at the same moment.
+    local.killRunners();
     failing.forEach(receivers.http::removeStub);
-    JobProcesses.sleep(2500); // past the first retry time
+    for (String id : List.of(ok, bad, slow)) {
+      local.await(
+          id,
+          r -> {
+            String retryAt = r.attributes().get("sentinel.hooks.retryAt");
+            return retryAt == null || Instant.parse(retryAt).isBefore(Instant.now());
+          },
+          Duration.ofSeconds(60));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    CyclicBarrier together = new CyclicBarrier(4);
+    List<Future<?>> threads = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String owner = "test-deliverer-" + i;
+      threads.add(pool.submit(() -> deliverTogether(owner, together)));
+    }
+    for (Future<?> thread : threads) {
+      thread.get(120, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    // Then new jobs: four CLI processes (each delivering after its pass) and the runner they start.
     List<Process> racing = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       racing.add(
@@ -348,6 +380,36 @@ class LocalPluginsTest {
     assertEquals(expectedSlack, new TreeMap<>(slack));
     assertEquals(JobState.FAILED, local.get(bad).state());
     assertEquals(JobState.CANCELLED, local.get(slow).state());
+  }
+
+  /** One delivery run, started at the same moment as the others waiting on {@code together}. */
+  private Void deliverTogether(String owner, CyclicBarrier together) throws Exception {
+    try (LocalBackend backend = local.backend()) {
+      PluginsConfig config = backend.pluginsConfig();
+      SecretResolver secrets =
+          new SecretResolver() {
+            @Override
+            public Optional<String> secret(String name, String key) {
+              return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> env(String name) {
+              return Optional.ofNullable(env.get(name)); // the env the CLI processes get
+            }
+          };
+      try (JobHooks hooks =
+          new JobHooks(
+              config,
+              () -> PluginHost.load(PluginHost.defaultRoots(), config, secrets),
+              backend.target(),
+              Clock.systemUTC())) {
+        hooks.host(); // loaded before the start, so the runs overlap
+        together.await(60, TimeUnit.SECONDS);
+        hooks.deliver(backend.hookStore(), owner, Duration.ofSeconds(30));
+      }
+    }
+    return null;
   }
 
   private List<String> slackTexts() {
