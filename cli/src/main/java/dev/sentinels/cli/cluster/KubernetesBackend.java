@@ -208,40 +208,7 @@ public final class KubernetesBackend implements Backend {
 
   /** What resource alerts look at: long waits for capacity, and how full the nodes are. */
   ResourceAlerts.Observation observe(ResourceAlerts alerts) {
-    Instant now = clock.instant();
-    QueueView view = queue();
-    int tooLong = 0;
-    Duration longest = Duration.ZERO;
-    Duration threshold = alerts.waitingLongerThan().orElse(null);
-    for (var decision : view.plan().waiting()) {
-      JobRecord record = view.pending().get(decision.jobId());
-      if (record == null
-          || !(decision.reason()
-              instanceof dev.sentinels.cli.queue.WaitReason.InsufficientCapacity)) {
-        continue;
-      }
-      Duration waited = Duration.between(record.submittedAt(), now);
-      if (threshold != null && waited.compareTo(threshold) > 0) {
-        tooLong++;
-        longest = waited.compareTo(longest) > 0 ? waited : longest;
-      }
-    }
-    long gpus = 0;
-    long gpusRequested = 0;
-    long cpu = 0;
-    long cpuRequested = 0;
-    for (var node : nodes()) {
-      if (node.accepting()) {
-        gpus += node.allocatable().gpus();
-        gpusRequested += node.requested().gpus();
-        cpu += node.allocatable().cpuMillis();
-        cpuRequested += node.requested().cpuMillis();
-      }
-    }
-    return gpus > 0
-        ? new ResourceAlerts.Observation(tooLong, longest, (double) gpusRequested / gpus, "GPU")
-        : new ResourceAlerts.Observation(
-            tooLong, longest, cpu == 0 ? 0 : (double) cpuRequested / cpu, "CPU");
+    return alerts.observe(queue(), nodes(), clock.instant());
   }
 
   /** Alert episodes in the {@value #ALERTS_MAP} ConfigMap, written conditionally. */

@@ -17,6 +17,12 @@ import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.config.SentinelConfig;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.local.LocalStore.Stored;
+import dev.sentinels.cli.plugin.HookStore;
+import dev.sentinels.cli.plugin.JobHooks;
+import dev.sentinels.cli.plugin.PluginHost;
+import dev.sentinels.cli.plugin.PluginsConfig;
+import dev.sentinels.cli.plugin.ResourceAlerts;
+import dev.sentinels.cli.plugin.SecretResolver;
 import dev.sentinels.cli.queue.ActiveJob;
 import dev.sentinels.cli.queue.AdmissionInput;
 import dev.sentinels.cli.queue.AdmissionPlan;
@@ -24,6 +30,8 @@ import dev.sentinels.cli.queue.AdmissionPolicy;
 import dev.sentinels.cli.queue.Decision;
 import dev.sentinels.cli.queue.NodeCapacity;
 import dev.sentinels.cli.queue.PendingJob;
+import dev.sentinels.cli.spec.PluginsConfigReader;
+import dev.sentinels.cli.spec.SpecException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -43,6 +51,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
  * The embedded backend: records in a SQLite database under {@code $SENTINEL_HOME}, jobs as local
@@ -65,6 +74,8 @@ public final class LocalBackend implements Backend {
   static final String EXIT_CODE = "local.exitCode";
   static final String ATTEMPT = "local.attempt";
 
+  static final Duration CLI_DELIVERY_BUDGET = Duration.ofSeconds(3);
+
   private static final Set<JobState> LIVE =
       EnumSet.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING);
 
@@ -74,6 +85,7 @@ public final class LocalBackend implements Backend {
   private SentinelConfig config;
   private LocalStore store;
   private Resources capacity;
+  private JobHooks hooks;
 
   public LocalBackend(SentinelHome home, SentinelConfig config, Clock clock) {
     this.home = home;
@@ -118,6 +130,97 @@ public final class LocalBackend implements Backend {
       capacity = Machine.capacity(config().capacity());
     }
     return capacity;
+  }
+
+  /**
+   * The plugin seam, built on first use from the {@code plugins:} section of {@code config.yaml}
+   * (already parsed with the rest of it); plugins load only when a path needs them. A malformed
+   * section turns plugins off with a warning, as on a cluster: it never stops a submission.
+   */
+  @Override
+  public synchronized JobHooks hooks() {
+    if (hooks == null) {
+      PluginsConfig plugins;
+      String problem = null;
+      try {
+        plugins = pluginsConfig();
+      } catch (SpecException e) {
+        plugins = PluginsConfig.NONE;
+        problem = e.getMessage().replace('\n', ' ');
+        System.err.println("warning: plugins off: " + problem);
+      }
+      PluginsConfig config = plugins;
+      hooks =
+          new JobHooks(
+              config,
+              () -> PluginHost.load(PluginHost.defaultRoots(), config, SecretResolver.ENV_ONLY),
+              target(),
+              clock,
+              problem);
+    }
+    return hooks;
+  }
+
+  PluginsConfig pluginsConfig() {
+    return PluginsConfigReader.fromParsed(
+        config().sections().get("plugins"), home.configFile().toString());
+  }
+
+  /** Pending plugin work in this home's store, claimed by conditional writes on row versions. */
+  HookStore hookStore() {
+    LocalStore db = store();
+    return new HookStore() {
+      @Override
+      public List<JobRecord> pendingHooks() {
+        return db.pendingHooks().stream().map(Stored::record).toList();
+      }
+
+      @Override
+      public Optional<JobRecord> update(String jobId, UnaryOperator<JobRecord> change) {
+        return db.update(jobId, change);
+      }
+    };
+  }
+
+  /** Resource alert episodes in the store's {@code alerts} row, written compare-and-set. */
+  ResourceAlerts.EpisodeStore alertStore() {
+    LocalStore db = store();
+    return new ResourceAlerts.EpisodeStore() {
+      @Override
+      public Map.Entry<Map<String, String>, String> read() {
+        return db.alerts();
+      }
+
+      @Override
+      public boolean write(Map<String, String> state, String version) {
+        return db.writeAlerts(state, version);
+      }
+    };
+  }
+
+  /** Who delivers, in claims: unique per process (and per call site kind). */
+  String owner(String kind) {
+    return kind
+        + "/"
+        + System.getProperty("user.name")
+        + "@"
+        + machine
+        + "/"
+        + ProcessHandle.current().pid();
+  }
+
+  /**
+   * A command's bounded attempt at pending plugin work after its pass (what the runner has not
+   * delivered yet, e.g. a cancel just now); the rest is left to the runner or the next command.
+   */
+  private void deliverBriefly() {
+    if (hooks().configured()) {
+      try {
+        hooks().deliver(hookStore(), owner("cli"), CLI_DELIVERY_BUDGET);
+      } catch (RuntimeException e) {
+        // Never fail the user's command for a notification: the runner retries.
+      }
+    }
   }
 
   @Override
@@ -167,6 +270,7 @@ public final class LocalBackend implements Backend {
               null,
               List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
               Map.of());
+      candidate = hooks().onSubmit(candidate, System.err::println);
       if (store().create(candidate)) {
         record = candidate;
       }
@@ -272,6 +376,7 @@ public final class LocalBackend implements Backend {
   public PassReport admit() {
     PassReport report = pass();
     ensureRunner();
+    deliverBriefly();
     return report;
   }
 
@@ -492,6 +597,10 @@ public final class LocalBackend implements Backend {
 
   @Override
   public synchronized void close() {
+    if (hooks != null) {
+      hooks.close();
+      hooks = null;
+    }
     if (store != null) {
       store.close();
       store = null;

@@ -6,6 +6,9 @@ import dev.sentinels.api.JobState;
 import dev.sentinels.cli.backend.JobEnvironment;
 import dev.sentinels.cli.backend.PassReport;
 import dev.sentinels.cli.local.LocalStore.Stored;
+import dev.sentinels.cli.plugin.HookWorker;
+import dev.sentinels.cli.plugin.JobHooks;
+import dev.sentinels.cli.plugin.ResourceAlerts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -47,6 +50,8 @@ final class LocalRunner {
   private final LocalStore store;
   private long seenVersion = -1;
   private Instant lastPass = Instant.EPOCH;
+  private HookWorker hooks;
+  private Optional<ResourceAlerts> alerts = Optional.empty();
 
   LocalRunner(LocalBackend backend, PrintStream log) {
     this.backend = backend;
@@ -85,27 +90,78 @@ final class LocalRunner {
               + backend.capacity()
               + (idleTimeout == null ? "" : ", exits after " + idleTimeout.toSeconds() + "s idle"));
       reconcile();
-      Instant busySince = backend.clock().instant();
-      while (!stop.get()) {
-        boolean busy;
-        try {
-          busy = tick();
-        } catch (RuntimeException e) {
-          // A locked or full disk, a bad record: say so and try again rather than leave jobs.
-          log("tick failed: " + e);
-          busy = true;
-        }
-        Instant now = backend.clock().instant();
-        if (busy) {
-          busySince = now;
-        } else if (idleTimeout != null && busySince.plus(idleTimeout).isBefore(now)) {
-          log("idle for " + idleTimeout.toSeconds() + "s; exiting");
-          return;
-        }
-        JobProcesses.sleep(TICK_MILLIS);
+      try (HookWorker worker = startHooks()) {
+        this.hooks = worker;
+        loop(stop, idleTimeout);
       }
-      log("stopped");
     }
+  }
+
+  /**
+   * Plugin work in the background (tracking runs closed, notifications, resource alerts), woken
+   * after every pass; with no plugin configured it starts nothing.
+   */
+  private HookWorker startHooks() {
+    JobHooks seam = backend.hooks();
+    String owner = backend.owner("runner");
+    Optional<ResourceAlerts> alerts = Optional.empty();
+    if (seam.configured()) {
+      try {
+        alerts =
+            ResourceAlerts.configured(
+                backend.pluginsConfig(), seam.host(), owner, backend.target(), backend.clock());
+      } catch (dev.sentinels.api.plugin.PluginConfigException e) {
+        log("resource alerts off: " + e.getMessage());
+      }
+    }
+    this.alerts = alerts;
+    return HookWorker.start(
+        seam, backend.hookStore(), owner, log, () -> this.alerts.ifPresent(this::checkAlerts));
+  }
+
+  private void checkAlerts(ResourceAlerts check) {
+    check.check(
+        check.observe(backend.queue(), backend.nodes(), backend.clock().instant()),
+        backend.alertStore());
+  }
+
+  /**
+   * Plugin work still to do: pending deliveries, or an alert episode not closed yet. The runner
+   * does not idle out over it, or notifications would wait for the next command.
+   */
+  private boolean hooksOutstanding() {
+    if (!backend.hooks().configured()) {
+      return false;
+    }
+    if (store.anyHooksPending()) {
+      return true;
+    }
+    return alerts.isPresent()
+        && store.alerts().getKey().entrySet().stream()
+            .anyMatch(e -> e.getKey().endsWith(".phase") && !e.getValue().equals("closed"));
+  }
+
+  private void loop(AtomicBoolean stop, Duration idleTimeout) {
+    Instant busySince = backend.clock().instant();
+    while (!stop.get()) {
+      boolean busy;
+      try {
+        busy = tick() || hooksOutstanding();
+      } catch (RuntimeException e) {
+        // A locked or full disk, a bad record: say so and try again rather than leave jobs.
+        log("tick failed: " + e);
+        busy = true;
+      }
+      Instant now = backend.clock().instant();
+      if (busy) {
+        busySince = now;
+      } else if (idleTimeout != null && busySince.plus(idleTimeout).isBefore(now)) {
+        log("idle for " + idleTimeout.toSeconds() + "s; exiting");
+        return;
+      }
+      JobProcesses.sleep(TICK_MILLIS);
+    }
+    log("stopped");
   }
 
   /** One round; true while any job is queued, admitted or running. */
@@ -121,6 +177,9 @@ final class LocalRunner {
       PassReport report = backend.pass();
       report.admitted().forEach(id -> log("admitted " + id));
       startAdmitted();
+      if (hooks != null) {
+        hooks.wake(); // the pass, or this tick's ends, may have left terminal states to deliver
+      }
     }
     return store.count(EnumSet.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) > 0;
   }

@@ -1,6 +1,7 @@
 package dev.sentinels.cli.local;
 
 import dev.sentinels.cli.config.SentinelHome;
+import dev.sentinels.cli.plugin.PluginHost;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -137,7 +138,13 @@ final class RunnerLock implements AutoCloseable {
             "-XX:TieredStopAtLevel=1",
             "-Xmx256m",
             "-D" + SentinelHome.PROPERTY + "=" + home.dir(),
-            "-D" + LocalBackend.DETACHED_PROPERTY + "=true",
+            "-D" + LocalBackend.DETACHED_PROPERTY + "=true"));
+    String plugins = System.getProperty(PluginHost.PLUGINS_DIR_PROPERTY);
+    if (plugins != null) { // the runner delivers with the plugins this CLI ships with
+      argv.add("-D" + PluginHost.PLUGINS_DIR_PROPERTY + "=" + plugins);
+    }
+    argv.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             "dev.sentinels.cli.Sentinel",

@@ -1,8 +1,12 @@
 package dev.sentinels.cli.plugin;
 
+import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.plugin.Notifier;
 import dev.sentinels.api.plugin.PluginConfig;
 import dev.sentinels.api.plugin.ResourceAlert;
+import dev.sentinels.cli.backend.NodeView;
+import dev.sentinels.cli.backend.QueueView;
+import dev.sentinels.cli.queue.WaitReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +102,42 @@ public final class ResourceAlerts {
   /** The longest wait that counts, for the backend's observation. */
   public Optional<Duration> waitingLongerThan() {
     return Optional.ofNullable(settings.waitingLongerThan());
+  }
+
+  /**
+   * What the alerts look at, from any backend's queue and nodes: jobs waiting for capacity longer
+   * than the threshold, and the GPU (else CPU) requests against what accepting nodes have.
+   */
+  public Observation observe(QueueView view, List<NodeView> nodes, Instant now) {
+    int tooLong = 0;
+    Duration longest = Duration.ZERO;
+    Duration threshold = settings.waitingLongerThan();
+    for (var decision : view.plan().waiting()) {
+      JobRecord record = view.pending().get(decision.jobId());
+      if (record == null || !(decision.reason() instanceof WaitReason.InsufficientCapacity)) {
+        continue;
+      }
+      Duration waited = Duration.between(record.submittedAt(), now);
+      if (threshold != null && waited.compareTo(threshold) > 0) {
+        tooLong++;
+        longest = waited.compareTo(longest) > 0 ? waited : longest;
+      }
+    }
+    long gpus = 0;
+    long gpusRequested = 0;
+    long cpu = 0;
+    long cpuRequested = 0;
+    for (NodeView node : nodes) {
+      if (node.accepting()) {
+        gpus += node.allocatable().gpus();
+        gpusRequested += node.requested().gpus();
+        cpu += node.allocatable().cpuMillis();
+        cpuRequested += node.requested().cpuMillis();
+      }
+    }
+    return gpus > 0
+        ? new Observation(tooLong, longest, (double) gpusRequested / gpus, "GPU")
+        : new Observation(tooLong, longest, cpu == 0 ? 0 : (double) cpuRequested / cpu, "CPU");
   }
 
   /** Moves each kind's episode along; sends what is due. Never throws for a notifier. */

@@ -35,9 +35,22 @@ public final class PluginsConfigReader {
     return read(yaml, source, false);
   }
 
+  /**
+   * The {@code plugins} section as another reader already parsed it (the local {@code config.yaml}
+   * is read once for all its sections); null when there is none.
+   */
+  public static PluginsConfig fromParsed(Object pluginsSection, String source) {
+    return withSource(source, () -> sections(pluginsSection));
+  }
+
   private static PluginsConfig read(String yaml, String source, boolean alone) {
+    return withSource(source, () -> parse(yaml, alone));
+  }
+
+  private static PluginsConfig withSource(
+      String source, java.util.function.Supplier<Map<String, Map<String, Object>>> sections) {
     try {
-      return new PluginsConfig(source, parse(yaml, alone));
+      return new PluginsConfig(source, sections.get());
     } catch (SpecException e) {
       throw new SpecException(
           e.problems().stream()
@@ -46,7 +59,6 @@ public final class PluginsConfigReader {
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Map<String, Object>> parse(String yaml, boolean alone) {
     Object root = SafeYaml.parse(yaml, "config", "");
     if (root == null) {
@@ -63,7 +75,11 @@ public final class PluginsConfigReader {
         }
       }
     }
-    Object plugins = top.get("plugins");
+    return sections(top.get("plugins"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> sections(Object plugins) {
     if (plugins == null) {
       return Map.of();
     }

@@ -20,11 +20,11 @@ import java.util.Map;
  * WireMock playing Slack ({@code /slack}) and a webhook receiver ({@code /hook}), both answering
  * 200, plus this JVM pointed at the built plugins and an empty Sentinels home.
  */
-final class FakeReceivers implements AutoCloseable {
+public final class FakeReceivers implements AutoCloseable {
 
-  final WireMockServer http = new WireMockServer(wireMockConfig().dynamicPort());
+  public final WireMockServer http = new WireMockServer(wireMockConfig().dynamicPort());
 
-  FakeReceivers(Path home) {
+  public FakeReceivers(Path home) {
     http.start();
     http.stubFor(post(urlPathEqualTo("/slack")).willReturn(ok("ok")));
     http.stubFor(post(urlPathEqualTo("/hook")).willReturn(ok()));
@@ -32,19 +32,19 @@ final class FakeReceivers implements AutoCloseable {
     System.setProperty("sentinel.home", home.toString());
   }
 
-  String slackUrl() {
+  public String slackUrl() {
     return http.baseUrl() + "/slack";
   }
 
-  String hookUrl() {
+  public String hookUrl() {
     return http.baseUrl() + "/hook";
   }
 
-  List<LoggedRequest> slackRequests() {
+  public List<LoggedRequest> slackRequests() {
     return http.findAll(postRequestedFor(urlPathEqualTo("/slack")));
   }
 
-  List<LoggedRequest> hookRequests() {
+  public List<LoggedRequest> hookRequests() {
     return http.findAll(postRequestedFor(urlPathEqualTo("/hook")));
   }
 

@@ -7,6 +7,7 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.config.SentinelHome;
+import dev.sentinels.cli.plugin.PluginHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,19 +83,39 @@ final class LocalHome implements AutoCloseable {
 
   /** {@code sentinel args...} started as its own JVM, like a user's shell does. */
   Process start(String... args) throws IOException {
-    return dev.sentinels.cli.CliProcess.builder(
-            List.of(
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
-                "-D" + SentinelHome.PROPERTY + "=" + dir),
-            withLocal(args))
-        .start();
+    return start(java.util.Map.of(), List.of(), args);
+  }
+
+  /**
+   * The same with extra environment (e.g. {@code {env: NAME}} secrets; the runner it starts
+   * inherits it) and JVM options.
+   */
+  Process start(java.util.Map<String, String> env, List<String> jvmOptions, String... args)
+      throws IOException {
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.addAll(
+        List.of(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto",
+            "-D" + SentinelHome.PROPERTY + "=" + dir));
+    String plugins = System.getProperty(PluginHost.PLUGINS_DIR_PROPERTY);
+    if (plugins != null) { // as bin/sentinel passes the plugins shipped with the build
+      options.add("-D" + PluginHost.PLUGINS_DIR_PROPERTY + "=" + plugins);
+    }
+    ProcessBuilder builder = dev.sentinels.cli.CliProcess.builder(options, withLocal(args));
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   /** Runs {@code sentinel args...} as its own JVM to its end. */
   CliRun process(String... args) throws Exception {
-    Process process = start(args);
+    return process(java.util.Map.of(), args);
+  }
+
+  /** The same with extra environment. */
+  CliRun process(java.util.Map<String, String> env, String... args) throws Exception {
+    Process process = start(env, List.of(), args);
     var out = process.getInputStream().readAllBytes();
     var err = process.getErrorStream().readAllBytes();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
@@ -145,6 +166,18 @@ final class LocalHome implements AutoCloseable {
     return run.out().trim();
   }
 
+  /** Kills this home's processes started with its {@code sentinel.home}: the runner. */
+  void killRunners() {
+    // Only runners of this home, found by their command line: they are this test's.
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("sentinel.home=" + dir + " "))
+        .forEach(
+            runner -> {
+              runner.destroyForcibly();
+              runner.onExit().join();
+            });
+  }
+
   /**
    * Kills the runner (if one still runs) and every job process left, so nothing outlives a test.
    */
@@ -156,14 +189,7 @@ final class LocalHome implements AutoCloseable {
     while (System.nanoTime() < deadline && startedLately(starting)) {
       JobProcesses.sleep(100);
     }
-    // Only runners of this home, found by their command line: they are this test's.
-    ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().orElse("").contains("sentinel.home=" + dir + " "))
-        .forEach(
-            runner -> {
-              runner.destroyForcibly();
-              runner.onExit().join();
-            });
+    killRunners();
     try (var jobs = Files.list(home.jobsDir())) {
       jobs.forEach(
           job ->
