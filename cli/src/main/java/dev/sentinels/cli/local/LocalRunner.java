@@ -61,6 +61,12 @@ final class LocalRunner {
    */
   void run(AtomicBoolean stop, Duration idleTimeout) {
     Optional<RunnerLock> lock = RunnerLock.tryAcquire(backend.home());
+    // A runner a CLI just started tries a little longer: a runner that was leaving may hold it.
+    long patience = System.nanoTime() + (idleTimeout == null ? 0 : 2_000_000_000L);
+    while (lock.isEmpty() && System.nanoTime() < patience) {
+      JobProcesses.sleep(100);
+      lock = RunnerLock.tryAcquire(backend.home());
+    }
     if (lock.isEmpty()) {
       String holder = RunnerLock.holderPid(backend.home()).map(p -> " (pid " + p + ")").orElse("");
       if (idleTimeout != null) {

@@ -45,7 +45,10 @@ final class RunnerLock implements AutoCloseable {
     this.file = file;
   }
 
-  /** The lock, writing this process's pid into the file; empty while another runner holds it. */
+  /**
+   * The lock, writing this process's pid and start time into the file (what {@link #held} reads);
+   * empty while another runner holds it.
+   */
   static synchronized Optional<RunnerLock> tryAcquire(SentinelHome home) {
     if (HELD_HERE.contains(home.runnerLock())) {
       return Optional.empty();
@@ -65,9 +68,10 @@ final class RunnerLock implements AutoCloseable {
         return Optional.empty();
       }
       channel.truncate(0);
-      channel.write(
-          ByteBuffer.wrap(
-              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+      ProcessHandle self = ProcessHandle.current();
+      String holder =
+          self.pid() + self.info().startInstant().map(started -> " " + started).orElse("") + "\n";
+      channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.US_ASCII)));
       channel.force(false);
       HELD_HERE.add(home.runnerLock());
       return Optional.of(new RunnerLock(channel, lock, home.runnerLock()));
@@ -80,33 +84,34 @@ final class RunnerLock implements AutoCloseable {
     }
   }
 
-  /** True when some process holds the lock now. */
+  /**
+   * True when some process holds the lock now: the holder the file names is alive and is the
+   * process that wrote it. Never takes the lock, not even briefly: a runner starting meanwhile
+   * would find it taken and leave.
+   */
   static synchronized boolean held(SentinelHome home) {
     if (HELD_HERE.contains(home.runnerLock())) {
       return true;
     }
-    if (!Files.exists(home.runnerLock())) {
-      return false;
-    }
-    try (FileChannel channel =
-        FileChannel.open(home.runnerLock(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      FileLock lock = channel.tryLock();
-      if (lock == null) {
-        return true;
+    try {
+      String[] holder = Files.readString(home.runnerLock()).trim().split(" ");
+      if (holder.length < 2) {
+        return false; // released (the holder empties it), or never held
       }
-      lock.release();
-      return false;
-    } catch (OverlappingFileLockException e) {
-      return true;
-    } catch (IOException e) {
+      return JobProcesses.alive(
+          new JobProcesses.Handle(Long.parseLong(holder[0]), Instant.parse(holder[1])));
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }
 
   /** The pid the holder wrote, if any. */
-  static Optional<Long> holderPid(SentinelHome home) {
+  static synchronized Optional<Long> holderPid(SentinelHome home) {
+    if (HELD_HERE.contains(home.runnerLock())) {
+      return Optional.of(ProcessHandle.current().pid()); // reading would drop this JVM's lock
+    }
     try {
-      return Optional.of(Long.parseLong(Files.readString(home.runnerLock()).trim()));
+      return Optional.of(Long.parseLong(Files.readString(home.runnerLock()).trim().split(" ")[0]));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -174,6 +179,7 @@ final class RunnerLock implements AutoCloseable {
   public void close() {
     synchronized (RunnerLock.class) {
       try {
+        channel.truncate(0); // no holder named: a probe sees it free
         lock.release();
       } catch (IOException e) {
         // Closing the channel releases it too.

@@ -1,0 +1,91 @@
+package dev.sentinels.cli.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When a detached runner starts, stays and leaves, and that no work is left without one. */
+class LocalRunnerLifecycleTest {
+
+  @TempDir Path dir;
+
+  private static LocalHome home(Path dir, String idleTimeout) throws IOException {
+    return new LocalHome(
+        dir,
+        "backend: local\n"
+            + "local:\n"
+            + "  capacity: {cpu: 2, memory: 64Gi, gpu: 0}\n"
+            + "  idleTimeout: "
+            + idleTimeout
+            + "\n"
+            + "  engine: none\n");
+  }
+
+  @Test
+  void probingForARunnerNeverTakesTheLockFromOneThatStarts() throws Exception {
+    try (LocalHome local = home(dir.resolve("home"), "1s")) {
+      AtomicBoolean done = new AtomicBoolean();
+      // Every CLI command probes; here one probes without pause while a runner-to-be, in its own
+      // process, takes and releases the lock over and over. It must never find it taken.
+      Thread prober =
+          new Thread(
+              () -> {
+                while (!done.get()) {
+                  RunnerLock.held(local.home);
+                }
+              });
+      prober.start();
+      String taken;
+      try {
+        Process contender =
+            new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LockContender.class.getName(),
+                    local.dir.toString(),
+                    "2000")
+                .redirectErrorStream(true)
+                .start();
+        taken = new String(contender.getInputStream().readAllBytes()).trim();
+        assertTrue(contender.waitFor(120, TimeUnit.SECONDS));
+      } finally {
+        done.set(true);
+        prober.join();
+      }
+      assertEquals("0", taken, "times a probe held the lock a starting runner wanted");
+    }
+  }
+
+  private static String runnerLog(LocalHome local) throws IOException {
+    return Files.exists(local.home.runnerLog()) ? Files.readString(local.home.runnerLog()) : "";
+  }
+
+  /** Until {@code runs} runners have ended (left at once, or idled out) and none holds the lock. */
+  private static void awaitLog(LocalHome local, int runs, Duration within) throws IOException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      String log = runnerLog(local);
+      long ended =
+          log.lines()
+              .filter(l -> l.contains("another runner is active") || l.contains("; exiting"))
+              .count();
+      if (ended >= runs && !RunnerLock.held(local.home)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        fail(runs + " runners did not end within " + within + ":\n" + log);
+      }
+      JobProcesses.sleep(100);
+    }
+  }
+}
