@@ -114,8 +114,13 @@ final class LocalRunner {
     }
   }
 
-  /** One round; true while any job is queued, admitted or running. */
+  /**
+   * One round; true while any job is admitted or running, or was admitted by this pass. A queued
+   * job alone keeps no runner: with nothing running it waits for a queue change (submit, cancel,
+   * priority), and every one of those starts a runner again.
+   */
   boolean tick() {
+    boolean admitted = false;
     boolean changed = syncRunning();
     long version = store.dataVersion();
     Instant now = backend.clock().instant();
@@ -126,9 +131,10 @@ final class LocalRunner {
       lastPass = now;
       PassReport report = backend.pass();
       report.admitted().forEach(id -> log("admitted " + id));
+      admitted = !report.admitted().isEmpty();
       startAdmitted();
     }
-    return store.count(EnumSet.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) > 0;
+    return admitted || store.count(EnumSet.of(JobState.ADMITTED, JobState.RUNNING)) > 0;
   }
 
   /**

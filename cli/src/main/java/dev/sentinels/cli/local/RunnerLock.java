@@ -74,6 +74,8 @@ final class RunnerLock implements AutoCloseable {
       channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.US_ASCII)));
       channel.force(false);
       HELD_HERE.add(home.runnerLock());
+      // The start is done: a runner that leaves soon must not keep the next one from starting.
+      Files.deleteIfExists(home.dir().resolve(STARTING));
       return Optional.of(new RunnerLock(channel, lock, home.runnerLock()));
     } catch (OverlappingFileLockException e) {
       closeQuietly(channel); // held by a runner in this very JVM

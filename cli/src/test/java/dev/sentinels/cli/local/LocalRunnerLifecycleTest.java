@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sentinels.api.JobState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,25 @@ class LocalRunnerLifecycleTest {
         prober.join();
       }
       assertEquals("0", taken, "times a probe held the lock a starting runner wanted");
+    }
+  }
+
+  @Test
+  void aRunnerLeavesWhenNothingIsAdmittedOrRunningEvenWithAJobThatCannotFit() throws Exception {
+    try (LocalHome local = home(dir.resolve("home"), "2s")) {
+      String tooBig =
+          LocalHome.id(
+              local.cli(
+                  "submit", "--name", "big", "--image", "x", "--cpu", "64", "-o", "name", "--",
+                  "true"));
+      awaitLog(local, 1, Duration.ofSeconds(2 + 20)); // the idle timeout, and a start's margin
+      assertEquals(JobState.QUEUED, local.get(tooBig).state());
+
+      // Any queue change brings a runner back.
+      String small =
+          LocalHome.id(
+              local.cli("submit", "--name", "small", "--image", "x", "-o", "name", "--", "true"));
+      local.awaitState(small, JobState.SUCCEEDED);
     }
   }
 
