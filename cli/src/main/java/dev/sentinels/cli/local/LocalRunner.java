@@ -106,12 +106,29 @@ final class LocalRunner {
           busySince = now;
         } else if (idleTimeout != null && busySince.plus(idleTimeout).isBefore(now)) {
           log("idle for " + idleTimeout.toSeconds() + "s; exiting");
-          return;
+          if (!workArrivedWhileLeaving(held)) {
+            return;
+          }
+          log("work arrived while leaving; staying");
+          busySince = now;
         }
         JobProcesses.sleep(TICK_MILLIS);
       }
       log("stopped");
     }
+  }
+
+  /**
+   * Releases the lock, then looks for work: a CLI commits, then probes the lock, so one that
+   * committed before this release saw the lock held and started no runner, and this look sees what
+   * it wrote. True when the lock is retaken for that work.
+   */
+  private boolean workArrivedWhileLeaving(RunnerLock held) {
+    held.release();
+    boolean work =
+        store.dataVersion() != seenVersion
+            || store.count(EnumSet.of(JobState.ADMITTED, JobState.RUNNING)) > 0;
+    return work && held.retake();
   }
 
   /**

@@ -36,7 +36,7 @@ final class RunnerLock implements AutoCloseable {
   private static final Duration STARTING_GRACE = Duration.ofSeconds(5);
 
   private final FileChannel channel;
-  private final FileLock lock;
+  private FileLock lock;
   private final Path file;
 
   private RunnerLock(FileChannel channel, FileLock lock, Path file) {
@@ -67,12 +67,7 @@ final class RunnerLock implements AutoCloseable {
         channel.close();
         return Optional.empty();
       }
-      channel.truncate(0);
-      ProcessHandle self = ProcessHandle.current();
-      String holder =
-          self.pid() + self.info().startInstant().map(started -> " " + started).orElse("") + "\n";
-      channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.US_ASCII)));
-      channel.force(false);
+      nameHolder(channel);
       HELD_HERE.add(home.runnerLock());
       // The start is done: a runner that leaves soon must not keep the next one from starting.
       Files.deleteIfExists(home.dir().resolve(STARTING));
@@ -83,6 +78,43 @@ final class RunnerLock implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(channel);
       throw new java.io.UncheckedIOException("cannot lock " + home.runnerLock(), e);
+    }
+  }
+
+  private static void nameHolder(FileChannel channel) throws IOException {
+    channel.truncate(0);
+    ProcessHandle self = ProcessHandle.current();
+    String holder =
+        self.pid() + self.info().startInstant().map(started -> " " + started).orElse("") + "\n";
+    channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.US_ASCII)), 0);
+    channel.force(false);
+  }
+
+  /**
+   * Lets go of the lock (a CLI probing now starts a runner), keeping the file open for {@link
+   * #retake}.
+   */
+  synchronized void release() {
+    try {
+      channel.truncate(0);
+      lock.release();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot release " + file, e);
+    }
+  }
+
+  /** Takes the lock again after {@link #release}; false when another runner has it now. */
+  synchronized boolean retake() {
+    try {
+      FileLock again = channel.tryLock();
+      if (again == null) {
+        return false;
+      }
+      lock = again;
+      nameHolder(channel);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinels.api.JobState;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +87,57 @@ class LocalRunnerLifecycleTest {
               local.cli("submit", "--name", "small", "--image", "x", "-o", "name", "--", "true"));
       local.awaitState(small, JobState.SUCCEEDED);
     }
+  }
+
+  @Test
+  void aJobSubmittedAsTheRunnerLeavesIsRunBeforeItGoes() throws Exception {
+    try (LocalHome local = home(dir.resolve("home"), "1s");
+        LocalBackend runnerBackend = local.backend()) {
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicReference<String> submitted = new AtomicReference<>();
+      // The runner has decided to leave but still holds the lock: a submit now sees a runner and
+      // starts none, as a CLI would.
+      PrintStream log =
+          new PrintStream(System.err, true) {
+            @Override
+            public void println(String line) {
+              super.println(line);
+              if (line.contains("; exiting") && submitted.get() == null) {
+                try (LocalBackend cli = local.backend()) {
+                  submitted.set(cli.enqueue(spec(cli, "late")).id());
+                  cli.pass();
+                  if (RunnerLock.held(local.home)) {
+                    return; // ensureRunner starts nothing
+                  }
+                  fail("the runner let go before it said it leaves");
+                }
+              }
+            }
+          };
+      Thread runner =
+          new Thread(() -> new LocalRunner(runnerBackend, log).run(stop, Duration.ofSeconds(1)));
+      runner.start();
+      try {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (submitted.get() == null && System.nanoTime() < deadline) {
+          JobProcesses.sleep(50);
+        }
+        assertTrue(submitted.get() != null, "the runner never went idle");
+        local.awaitState(submitted.get(), JobState.SUCCEEDED);
+      } finally {
+        stop.set(true);
+        runner.join();
+      }
+    }
+  }
+
+  private static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name) {
+    return new dev.sentinels.cli.spec.SpecReader(backend.queueConfig())
+        .fromOverrides(
+            new dev.sentinels.cli.spec.SpecOverrides()
+                .name(name)
+                .image("x")
+                .command(List.of("true")));
   }
 
   private static String runnerLog(LocalHome local) throws IOException {
