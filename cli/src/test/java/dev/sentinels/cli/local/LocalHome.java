@@ -112,6 +112,16 @@ final class LocalHome implements AutoCloseable {
     return LocalBackend.open(home, Clock.systemUTC());
   }
 
+  /** A spec as {@code submit --name name --image x -- command...} makes it. */
+  static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name, String... command) {
+    return new dev.sentinels.cli.spec.SpecReader(backend.queueConfig())
+        .fromOverrides(
+            new dev.sentinels.cli.spec.SpecOverrides()
+                .name(name)
+                .image("x")
+                .command(List.of(command)));
+  }
+
   JobRecord get(String id) {
     try (LocalBackend backend = backend()) {
       return backend.store().get(id).orElseThrow().record();

@@ -71,9 +71,10 @@ class LocalRecoveryTest {
       String vanished;
       String cancelled;
       try (LocalBackend backend = local.backend()) {
-        found = backend.enqueue(spec(backend, "found", "sleep 300")).id();
-        vanished = backend.enqueue(spec(backend, "vanished", "true")).id();
-        cancelled = backend.enqueue(spec(backend, "cancelled", "sleep 300")).id();
+        found = backend.enqueue(LocalHome.spec(backend, "found", "sh", "-c", "sleep 300")).id();
+        vanished = backend.enqueue(LocalHome.spec(backend, "vanished", "sh", "-c", "true")).id();
+        cancelled =
+            backend.enqueue(LocalHome.spec(backend, "cancelled", "sh", "-c", "sleep 300")).id();
         assertEquals(3, backend.pass().admitted().size(), "room for all three");
       }
       Path foundDir = local.home.jobDir(found);
@@ -134,15 +135,6 @@ class LocalRecoveryTest {
       JobProcesses.sleep(20);
     }
     return process;
-  }
-
-  private static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name, String script) {
-    return new dev.sentinels.cli.spec.SpecReader(backend.queueConfig())
-        .fromOverrides(
-            new dev.sentinels.cli.spec.SpecOverrides()
-                .name(name)
-                .image("x")
-                .command(List.of("sh", "-c", script)));
   }
 
   private Path ranFile(String id) {

@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -104,7 +103,7 @@ class LocalRunnerLifecycleTest {
               super.println(line);
               if (line.contains("; exiting") && submitted.get() == null) {
                 try (LocalBackend cli = local.backend()) {
-                  submitted.set(cli.enqueue(spec(cli, "late")).id());
+                  submitted.set(cli.enqueue(LocalHome.spec(cli, "late", "true")).id());
                   cli.pass();
                   if (RunnerLock.held(local.home)) {
                     return; // ensureRunner starts nothing
@@ -129,15 +128,6 @@ class LocalRunnerLifecycleTest {
         runner.join();
       }
     }
-  }
-
-  private static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name) {
-    return new dev.sentinels.cli.spec.SpecReader(backend.queueConfig())
-        .fromOverrides(
-            new dev.sentinels.cli.spec.SpecOverrides()
-                .name(name)
-                .image("x")
-                .command(List.of("true")));
   }
 
   private static String runnerLog(LocalHome local) throws IOException {

@@ -40,7 +40,8 @@ class LocalStoreTest {
                   rollbacks.incrementAndGet();
                 }
               });
-      JobRecord record = store.inTransaction(() -> backend.enqueue(spec(backend, "one")));
+      JobRecord record =
+          store.inTransaction(() -> backend.enqueue(LocalHome.spec(backend, "one", "true")));
       // The driver's commit() began the next transaction at once, and leaving manual mode
       // committed that empty one: the write lock twice, and a second chance to fail.
       assertEquals(1, commits.get(), "commits for one transaction");
@@ -52,7 +53,7 @@ class LocalStoreTest {
           () ->
               store.inTransaction(
                   () -> {
-                    backend.enqueue(spec(backend, "two"));
+                    backend.enqueue(LocalHome.spec(backend, "two", "true"));
                     throw new IllegalStateException("changed my mind");
                   }));
       assertEquals(1, commits.get());
@@ -62,14 +63,5 @@ class LocalStoreTest {
           store.list(EnumSet.of(JobState.QUEUED)).stream().map(s -> s.record().id()).toList(),
           "the rolled back job is not stored");
     }
-  }
-
-  private static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name) {
-    return new dev.sentinels.cli.spec.SpecReader(backend.queueConfig())
-        .fromOverrides(
-            new dev.sentinels.cli.spec.SpecOverrides()
-                .name(name)
-                .image("x")
-                .command(List.of("true")));
   }
 }
