@@ -196,6 +196,9 @@ final class LocalRunner {
       OptionalInt exit = JobProcesses.exitCode(dir);
       Instant now = backend.clock().instant();
       JobRecord next = null;
+      if (exit.isPresent()) {
+        handle.ifPresent(h -> JobProcesses.killLeftovers(h.pid(), Duration.ofSeconds(3)));
+      }
       if (exit.isPresent() && exit.getAsInt() != 0 && attempt(record) <= record.spec().retries()) {
         next = retry(record, dir, exit.getAsInt(), now);
       } else if (exit.isPresent()) {
