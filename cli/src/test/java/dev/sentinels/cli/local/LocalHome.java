@@ -149,6 +149,12 @@ final class LocalHome implements AutoCloseable {
     return record;
   }
 
+  /** Submits {@code sh -c script} (in this JVM) and returns the job's id. */
+  String submit(String name, String script) {
+    return id(
+        cli("submit", "--name", name, "--image", "x", "-o", "name", "--", "sh", "-c", script));
+  }
+
   /** The id {@code submit -o name} printed. */
   static String id(CliRun run) {
     assertEquals(0, run.exitCode(), () -> "submit failed: " + run.err() + run.out());

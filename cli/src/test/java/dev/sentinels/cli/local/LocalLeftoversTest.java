@@ -21,25 +21,15 @@ class LocalLeftoversTest {
     Path polite = dir.resolve("polite.pid");
     Path stubborn = dir.resolve("stubborn.pid");
     try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 2)) {
+      // One background child that ends on SIGTERM, one that ignores it.
       String id =
-          LocalHome.id(
-              local.cli(
-                  "submit",
-                  "--name",
-                  "leaves",
-                  "--image",
-                  "x",
-                  "-o",
-                  "name",
-                  "--",
-                  "sh",
-                  "-c",
-                  // One background child that ends on SIGTERM, one that ignores it.
-                  "sleep 300 & echo $! > "
-                      + polite
-                      + "; (trap '' TERM; exec sleep 300) & echo $! > "
-                      + stubborn
-                      + "; exit 0"));
+          local.submit(
+              "leaves",
+              "sleep 300 & echo $! > "
+                  + polite
+                  + "; (trap '' TERM; exec sleep 300) & echo $! > "
+                  + stubborn
+                  + "; exit 0");
       local.awaitState(id, JobState.SUCCEEDED);
       try {
         for (Path pidFile : List.of(polite, stubborn)) {

@@ -142,19 +142,7 @@ class LocalRecoveryTest {
   }
 
   private String submit(LocalHome local, String name, String script) {
-    return LocalHome.id(
-        local.cli(
-            "submit",
-            "--name",
-            name,
-            "--image",
-            "x",
-            "-o",
-            "name",
-            "--",
-            "sh",
-            "-c",
-            "echo ran >> " + dir.resolve(name + ".ran") + "; " + script));
+    return local.submit(name, "echo ran >> " + dir.resolve(name + ".ran") + "; " + script);
   }
 
   private static void awaitRunner(LocalHome local, boolean held) throws IOException {
