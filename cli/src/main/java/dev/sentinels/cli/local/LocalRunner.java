@@ -199,8 +199,10 @@ final class LocalRunner {
       if (exit.isPresent()) {
         handle.ifPresent(h -> JobProcesses.killLeftovers(h.pid(), Duration.ofSeconds(3)));
       }
-      if (exit.isPresent() && exit.getAsInt() != 0 && attempt(record) <= record.spec().retries()) {
-        next = retry(record, dir, exit.getAsInt(), now);
+      boolean retrying =
+          exit.isPresent() && exit.getAsInt() != 0 && attempt(record) <= record.spec().retries();
+      if (retrying) {
+        next = retry(record, exit.getAsInt(), now);
       } else if (exit.isPresent()) {
         next = ended(record, exit.getAsInt(), now);
       } else if (handle.isEmpty() || !JobProcesses.alive(handle.get())) {
@@ -222,6 +224,9 @@ final class LocalRunner {
                 now);
       }
       if (next != null && store.update(next, stored.version())) {
+        if (retrying) {
+          setAside(dir, attempt(record), exit.getAsInt());
+        }
         log(record.id() + " " + next.state() + " (" + next.reason() + ")");
         changed = true;
       }
@@ -235,22 +240,11 @@ final class LocalRunner {
 
   /**
    * Back to Admitted for another attempt ({@code retries} in the spec, like a Job's backoffLimit).
-   * The attempt's files are set aside first: if the runner dies before the record says Admitted,
-   * the job ends Failed (its process gone, no exit code) rather than running twice.
+   * The attempt's files are set aside only once the record says so ({@link #setAside}): an update
+   * that lost to a concurrent write (a priority change) leaves them for the next tick to see.
    */
-  private JobRecord retry(JobRecord record, Path dir, int code, Instant now) {
+  private static JobRecord retry(JobRecord record, int code, Instant now) {
     int attempt = attempt(record);
-    try {
-      for (String file : List.of(JobProcesses.LAUNCHED, JobProcesses.PID, JobProcesses.EXIT)) {
-        Files.move(dir.resolve(file), dir.resolve(file + "." + attempt));
-      }
-      Files.writeString(
-          dir.resolve(JobProcesses.OUTPUT),
-          "--- sentinel: exit code " + code + "; attempt " + (attempt + 1) + " ---\n",
-          java.nio.file.StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      return ended(record, code, now);
-    }
     return record
         .withAttribute(LocalBackend.ATTEMPT, Integer.toString(attempt + 1))
         .transition(
@@ -263,6 +257,24 @@ final class LocalRunner {
                 + (record.spec().retries() + 1)
                 + ")",
             now);
+  }
+
+  /**
+   * Renames the ended attempt's files so the next one can start. If the runner dies before this,
+   * the job is found launched with an exit code and ends Failed with it: never run twice.
+   */
+  private void setAside(Path dir, int attempt, int code) {
+    try {
+      for (String file : List.of(JobProcesses.LAUNCHED, JobProcesses.PID, JobProcesses.EXIT)) {
+        Files.move(dir.resolve(file), dir.resolve(file + "." + attempt));
+      }
+      Files.writeString(
+          dir.resolve(JobProcesses.OUTPUT),
+          "--- sentinel: exit code " + code + "; attempt " + (attempt + 1) + " ---\n",
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      log("cannot set aside attempt " + attempt + " of " + dir.getFileName() + ": " + e);
+    }
   }
 
   private static boolean overdue(JobRecord record, Instant now) {
