@@ -192,6 +192,11 @@ final class RunnerLock implements AutoCloseable {
           .start();
       return true;
     } catch (IOException e) {
+      try {
+        Files.deleteIfExists(home.dir().resolve(STARTING)); // none is starting: the next may try
+      } catch (IOException ignored) {
+        // Then the next command waits out the grace.
+      }
       throw new java.io.UncheckedIOException("cannot start the local runner", e);
     }
   }

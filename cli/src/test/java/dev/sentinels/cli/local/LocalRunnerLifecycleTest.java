@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinels.api.JobState;
+import dev.sentinels.cli.CliRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -127,6 +128,25 @@ class LocalRunnerLifecycleTest {
         stop.set(true);
         runner.join();
       }
+    }
+  }
+
+  @Test
+  void aRunnerThatCannotStartIsAWarningNotAFailedCommand() throws Exception {
+    try (LocalHome local = home(dir.resolve("home"), "1s")) {
+      Files.createDirectories(local.home.runnerLog()); // its output cannot go there
+      CliRun submit =
+          local.cli("submit", "--name", "one", "--image", "x", "-o", "name", "--", "true");
+      assertEquals(0, submit.exitCode(), submit.err());
+      String id = submit.out().trim();
+      assertEquals(JobState.ADMITTED, local.get(id).state(), "submitted and admitted");
+      assertEquals(1, submit.err().lines().count(), submit.err());
+      assertTrue(submit.err().startsWith("warning: cannot start the local runner"), submit.err());
+
+      CliRun status = local.cli("status"); // tries again, and warns again
+      assertEquals(0, status.exitCode(), status.err());
+      assertTrue(status.err().startsWith("warning: cannot start the local runner"), status.err());
+      assertTrue(status.out().contains(id), status.out());
     }
   }
 
