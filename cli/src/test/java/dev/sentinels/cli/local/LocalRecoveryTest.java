@@ -29,8 +29,8 @@ class LocalRecoveryTest {
       Process runner = local.start("scheduler");
       awaitRunner(local, true);
 
-      String ends = submit(local, "ends", "sleep 2");
-      String lives = submit(local, "lives", "sleep 8");
+      String ends = submit(local, "ends", waitFor("ends.gate"));
+      String lives = submit(local, "lives", waitFor("lives.gate"));
       String lost = submit(local, "lost", "sleep 300");
       String waits = submit(local, "waits", "true");
       for (String id : List.of(ends, lives, lost)) {
@@ -43,8 +43,11 @@ class LocalRecoveryTest {
       awaitRunner(local, false);
       // One job's process dies with no one to see it; the others run on without a runner.
       JobProcesses.kill(LocalBackend.handle(local.get(lost)).orElseThrow(), Duration.ZERO);
-      JobProcesses.sleep(3000);
-      assertTrue(JobProcesses.exitCode(local.home.jobDir(ends)).isPresent());
+      Files.createFile(dir.resolve("ends.gate"));
+      local.await(
+          ends,
+          r -> JobProcesses.exitCode(local.home.jobDir(r.id())).isPresent(),
+          Duration.ofSeconds(30));
       assertTrue(JobProcesses.alive(LocalBackend.handle(local.get(lives)).orElseThrow()));
       assertEquals(JobState.RUNNING, local.get(ends).state());
 
@@ -53,6 +56,8 @@ class LocalRecoveryTest {
       assertEquals(JobState.SUCCEEDED, local.awaitState(ends, JobState.SUCCEEDED).state());
       JobRecord failed = local.awaitState(lost, JobState.FAILED);
       assertTrue(failed.reason().startsWith("ProcessLost"), failed.reason());
+      assertEquals(JobState.RUNNING, local.awaitState(lives, JobState.RUNNING).state());
+      Files.createFile(dir.resolve("lives.gate"));
       local.awaitState(lives, JobState.SUCCEEDED);
       local.awaitState(waits, JobState.SUCCEEDED);
 
@@ -135,6 +140,11 @@ class LocalRecoveryTest {
       JobProcesses.sleep(20);
     }
     return process;
+  }
+
+  /** A script that ends once the test creates {@code gate}. */
+  private String waitFor(String gate) {
+    return "while [ ! -f " + dir.resolve(gate) + " ]; do sleep 0.05; done";
   }
 
   private Path ranFile(String id) {
