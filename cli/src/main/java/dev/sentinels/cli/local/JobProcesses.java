@@ -132,7 +132,7 @@ final class JobProcesses {
    */
   static void kill(Handle handle, Duration grace) {
     if (!alive(handle)) {
-      killLeftovers(handle.pid(), grace); // the command ended; what it left may not have
+      killLeftovers(handle, grace); // the command ended; what it left may not have
       return;
     }
     List<ProcessHandle> tree = new ArrayList<>();
@@ -148,12 +148,21 @@ final class JobProcesses {
   }
 
   /**
-   * After the job's wrapper ended: kills what is left in its process group (processes that ignored
-   * the wrapper's SIGTERM), SIGKILL after {@code grace}. The group id was the wrapper's pid, and a
-   * pid is not reused while a group of that id has members.
+   * After the job's command ended: waits for its wrapper to exit, then kills what is left in its
+   * process group (processes that ignored the wrapper's SIGTERM), SIGKILL after {@code grace}. The
+   * group id is the wrapper's pid, which the kernel does not hand out again while the group has
+   * members; a live process with that pid that is not the wrapper means the group is long gone.
    */
-  static void killLeftovers(long group, Duration grace) {
-    if (groupAlive(group) && !waitGone(group, List.of(), grace)) {
+  static void killLeftovers(Handle wrapper, Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (alive(wrapper) && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    long group = wrapper.pid();
+    if (ProcessHandle.of(group).isPresent() || !groupAlive(group)) {
+      return;
+    }
+    if (!waitGone(group, List.of(), grace)) {
       signalGroup(group, "KILL");
       waitGone(group, List.of(), Duration.ofSeconds(5));
     }

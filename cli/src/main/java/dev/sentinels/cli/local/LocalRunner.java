@@ -197,7 +197,7 @@ final class LocalRunner {
       Instant now = backend.clock().instant();
       JobRecord next = null;
       if (exit.isPresent()) {
-        handle.ifPresent(h -> JobProcesses.killLeftovers(h.pid(), Duration.ofSeconds(3)));
+        handle.ifPresent(h -> JobProcesses.killLeftovers(h, Duration.ofSeconds(3)));
       }
       boolean retrying =
           exit.isPresent() && exit.getAsInt() != 0 && attempt(record) <= record.spec().retries();

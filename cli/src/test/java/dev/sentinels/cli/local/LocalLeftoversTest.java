@@ -1,5 +1,6 @@
 package dev.sentinels.cli.local;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinels.api.JobState;
@@ -40,6 +41,20 @@ class LocalLeftoversTest {
           ProcessHandle.of(pid(pidFile)).ifPresent(ProcessHandle::destroyForcibly);
         }
       }
+    }
+  }
+
+  @Test
+  void aStaleHandleNeverKillsTheGroupOfAProcessThatReusedItsPid() throws Exception {
+    // A job's record names a wrapper long gone; a later session leader has its pid now.
+    Process other = new ProcessBuilder("/usr/bin/setsid", "sleep", "300").start();
+    try {
+      JobProcesses.Handle stale =
+          new JobProcesses.Handle(other.pid(), java.time.Instant.now().minusSeconds(3600));
+      JobProcesses.kill(stale, Duration.ofMillis(200));
+      assertTrue(other.isAlive(), "killed a process that is not the job's");
+    } finally {
+      other.destroyForcibly();
     }
   }
 
