@@ -386,6 +386,12 @@ final class LocalRunner {
           stored.version());
       return;
     }
+    Instant now = backend.clock().instant();
+    // Cancelled since the list above (a CLI's cancel has no process to kill yet): never start it.
+    Optional<Stored> current = store.get(record.id());
+    if (current.isEmpty() || current.get().record().state() != JobState.ADMITTED) {
+      return;
+    }
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(RUNTIME_FILE), runtime + "\n");
     Optional<JobProcesses.Handle> started = JobProcesses.start(dir, command, env);
@@ -393,7 +399,6 @@ final class LocalRunner {
       return; // launched meanwhile; the next tick settles it
     }
     JobProcesses.Handle handle = started.get();
-    Instant now = backend.clock().instant();
     for (int attempt = 0; attempt < 10; attempt++) {
       JobRecord next = running(record, handle, runtime, note, now);
       if (store.update(next, stored.version())) {
