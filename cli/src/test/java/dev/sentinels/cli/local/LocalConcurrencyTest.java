@@ -51,9 +51,9 @@ class LocalConcurrencyTest {
       String script =
           "echo start $SENTINEL_JOB_ID >> "
               + log
-              + "; while [ ! -f "
-              + gate
-              + " ]; do sleep 0.05; done; echo end $SENTINEL_JOB_ID >> "
+              + "; "
+              + LocalHome.untilExists(gate)
+              + "; echo end $SENTINEL_JOB_ID >> "
               + log;
 
       List<Process> processes = new ArrayList<>();

@@ -155,6 +155,11 @@ final class LocalHome implements AutoCloseable {
         cli("submit", "--name", name, "--image", "x", "-o", "name", "--", "sh", "-c", script));
   }
 
+  /** A shell loop that ends once the test creates {@code gate}: jobs wait on it, never on time. */
+  static String untilExists(Path gate) {
+    return "while [ ! -f " + gate + " ]; do sleep 0.05; done";
+  }
+
   /** The id {@code submit -o name} printed. */
   static String id(CliRun run) {
     assertEquals(0, run.exitCode(), () -> "submit failed: " + run.err() + run.out());

@@ -144,7 +144,7 @@ class LocalRecoveryTest {
 
   /** A script that ends once the test creates {@code gate}. */
   private String waitFor(String gate) {
-    return "while [ ! -f " + dir.resolve(gate) + " ]; do sleep 0.05; done";
+    return LocalHome.untilExists(dir.resolve(gate));
   }
 
   private Path ranFile(String id) {

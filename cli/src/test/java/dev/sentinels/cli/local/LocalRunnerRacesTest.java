@@ -33,9 +33,9 @@ class LocalRunnerRacesTest {
             + firstRan
             + " ]; then exit 0; fi; touch "
             + firstRan
-            + "; while [ ! -f "
-            + gate
-            + " ]; do sleep 0.05; done; exit 3";
+            + "; "
+            + LocalHome.untilExists(gate)
+            + "; exit 3";
     try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 2)) {
       String id;
       try (LocalBackend cli = local.backend()) {
