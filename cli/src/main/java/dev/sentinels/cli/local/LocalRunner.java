@@ -206,10 +206,11 @@ final class LocalRunner {
       } else if (exit.isPresent()) {
         next = ended(record, exit.getAsInt(), now);
       } else if (handle.isEmpty() || !JobProcesses.alive(handle.get())) {
-        exit = JobProcesses.exitCode(dir); // it may have ended between the two looks
+        // It may have ended between the two looks: the next tick handles that end in full
+        // (retries, leftovers).
         next =
-            exit.isPresent()
-                ? ended(record, exit.getAsInt(), now)
+            JobProcesses.exitCode(dir).isPresent()
+                ? null
                 : record.transition(
                     JobState.FAILED,
                     "ProcessLost: the process ended without an exit code"

@@ -27,29 +27,8 @@ class LocalRunnerRacesTest {
   @Test
   void aRetryWhoseRecordUpdateLostToAnotherWriteIsRetriedNotLost() throws Exception {
     Path gate = dir.resolve("gate");
-    Path firstRan = dir.resolve("first");
-    String script =
-        "if [ -f "
-            + firstRan
-            + " ]; then exit 0; fi; touch "
-            + firstRan
-            + "; "
-            + LocalHome.untilExists(gate)
-            + "; exit 3";
     try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 2)) {
-      String id;
-      try (LocalBackend cli = local.backend()) {
-        id =
-            cli.enqueue(
-                    new SpecReader(cli.queueConfig())
-                        .fromOverrides(
-                            new SpecOverrides()
-                                .name("flaky")
-                                .image("x")
-                                .command(List.of("sh", "-c", script))
-                                .set("retries=1")))
-                .id();
-      }
+      String id = enqueueFlaky(local, gate);
       Path exitFile = local.home.jobDir(id).resolve(JobProcesses.EXIT);
       AtomicBoolean interfered = new AtomicBoolean();
       // When the runner has read the failed attempt's record and is about to send it back to
@@ -72,6 +51,45 @@ class LocalRunnerRacesTest {
         JobRecord done =
             local.await(id, r -> r.state().isTerminal(), java.time.Duration.ofSeconds(60));
         assertTrue(interfered.get(), "the race was not staged");
+        assertEquals(JobState.SUCCEEDED, done.state(), done.reason());
+        assertEquals("2", done.attributes().get(LocalBackend.ATTEMPT));
+      } finally {
+        stop.set(true);
+        runner.join();
+      }
+    }
+  }
+
+  @Test
+  void aJobThatEndsBetweenTheRunnersTwoLooksIsStillRetried() throws Exception {
+    Path gate = dir.resolve("gate");
+    try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 2)) {
+      String id = enqueueFlaky(local, gate);
+      AtomicBoolean ended = new AtomicBoolean();
+      // The runner found no exit code yet; before it looks at the process, the job ends.
+      Clock racing =
+          new RacingClock(
+              () -> !ended.get() && inRunner("syncRunning"),
+              () -> {
+                ended.set(true);
+                JobRecord running = local.get(id);
+                JobProcesses.Handle wrapper = LocalBackend.handle(running).orElseThrow();
+                try {
+                  Files.createFile(gate);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+                while (JobProcesses.alive(wrapper) && System.nanoTime() < deadline) {
+                  JobProcesses.sleep(20);
+                }
+              });
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread runner = runner(local, racing, stop);
+      try {
+        JobRecord done =
+            local.await(id, r -> r.state().isTerminal(), java.time.Duration.ofSeconds(60));
+        assertTrue(ended.get(), "the race was not staged");
         assertEquals(JobState.SUCCEEDED, done.state(), done.reason());
         assertEquals("2", done.attributes().get(LocalBackend.ATTEMPT));
       } finally {
@@ -113,6 +131,33 @@ class LocalRunnerRacesTest {
       assertTrue(
           !Files.exists(local.home.jobDir(id).resolve(JobProcesses.LAUNCHED)),
           "a cancelled job was started");
+    }
+  }
+
+  /**
+   * A job, allowed one retry, whose first attempt fails with exit code 3 once the test creates
+   * {@code gate} and whose second succeeds.
+   */
+  private String enqueueFlaky(LocalHome local, Path gate) {
+    Path firstRan = dir.resolve("first");
+    String script =
+        "if [ -f "
+            + firstRan
+            + " ]; then exit 0; fi; touch "
+            + firstRan
+            + "; "
+            + LocalHome.untilExists(gate)
+            + "; exit 3";
+    try (LocalBackend cli = local.backend()) {
+      return cli.enqueue(
+              new SpecReader(cli.queueConfig())
+                  .fromOverrides(
+                      new SpecOverrides()
+                          .name("flaky")
+                          .image("x")
+                          .command(List.of("sh", "-c", script))
+                          .set("retries=1")))
+          .id();
     }
   }
 
