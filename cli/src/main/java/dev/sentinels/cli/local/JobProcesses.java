@@ -32,15 +32,18 @@ final class JobProcesses {
   static final String WORK = "work";
   static final String ARTIFACTS = "artifacts";
 
+  private static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
+
   /**
    * {@code $0} is the job directory. The command runs as a child, not exec'd, so the shell is still
-   * there to write its exit code; files are written then renamed so a reader never sees half.
+   * there to write its exit code; files are written then renamed so a reader never sees half. When
+   * the command ends, what it left in its process group is sent SIGTERM (the shell ignores it): a
+   * job's capacity is free once it ended, so nothing of it may run on.
    */
   private static final String WRAPPER =
       "echo $$ > \"$0/pid.tmp\" && mv \"$0/pid.tmp\" \"$0/pid\"; \"$@\"; code=$?;"
+          + (SETSID ? " trap '' TERM; kill -TERM 0 2>/dev/null;" : "")
           + " echo $code > \"$0/exit.tmp\" && mv \"$0/exit.tmp\" \"$0/exit\"; exit $code";
-
-  private static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
 
   /**
    * A started (or adopted) job process: its pid and when it started, so a reused pid is told apart.
@@ -129,6 +132,7 @@ final class JobProcesses {
    */
   static void kill(Handle handle, Duration grace) {
     if (!alive(handle)) {
+      killLeftovers(handle, grace); // the command ended; what it left may not have
       return;
     }
     List<ProcessHandle> tree = new ArrayList<>();
@@ -140,6 +144,27 @@ final class JobProcesses {
       signalGroup(handle.pid(), "KILL");
       tree.forEach(ProcessHandle::destroyForcibly);
       waitGone(handle.pid(), tree, Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * After the job's command ended: waits for its wrapper to exit, then kills what is left in its
+   * process group (processes that ignored the wrapper's SIGTERM), SIGKILL after {@code grace}. The
+   * group id is the wrapper's pid, which the kernel does not hand out again while the group has
+   * members; a live process with that pid that is not the wrapper means the group is long gone.
+   */
+  static void killLeftovers(Handle wrapper, Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (alive(wrapper) && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    long group = wrapper.pid();
+    if (ProcessHandle.of(group).isPresent() || !groupAlive(group)) {
+      return;
+    }
+    if (!waitGone(group, List.of(), grace)) {
+      signalGroup(group, "KILL");
+      waitGone(group, List.of(), Duration.ofSeconds(5));
     }
   }
 

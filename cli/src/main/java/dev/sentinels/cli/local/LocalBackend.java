@@ -86,6 +86,7 @@ public final class LocalBackend implements Backend {
   private LocalStore store;
   private Resources capacity;
   private JobHooks hooks;
+  private boolean runnerFailedToStart;
 
   public LocalBackend(SentinelHome home, SentinelConfig config, Clock clock) {
     this.home = home;
@@ -381,8 +382,21 @@ public final class LocalBackend implements Backend {
   }
 
   void ensureRunner() {
-    if (!Boolean.getBoolean(DETACHED_PROPERTY)) {
-      RunnerLock.ensureRunning(home);
+    if (!Boolean.getBoolean(DETACHED_PROPERTY) && !runnerFailedToStart) {
+      try {
+        RunnerLock.ensureRunning(home);
+      } catch (java.io.UncheckedIOException e) {
+        runnerFailedToStart = true; // one warning per command
+        // What the caller did is committed; the next command tries again.
+        System.err.println(
+            "warning: "
+                + e.getMessage()
+                + ": "
+                + e.getCause().getMessage()
+                + " (see "
+                + home.runnerLog()
+                + ")");
+      }
     }
   }
 

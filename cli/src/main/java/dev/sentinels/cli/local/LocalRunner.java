@@ -66,6 +66,12 @@ final class LocalRunner {
    */
   void run(AtomicBoolean stop, Duration idleTimeout) {
     Optional<RunnerLock> lock = RunnerLock.tryAcquire(backend.home());
+    // A runner a CLI just started tries a little longer: a runner that was leaving may hold it.
+    long patience = System.nanoTime() + (idleTimeout == null ? 0 : 2_000_000_000L);
+    while (lock.isEmpty() && System.nanoTime() < patience) {
+      JobProcesses.sleep(100);
+      lock = RunnerLock.tryAcquire(backend.home());
+    }
     if (lock.isEmpty()) {
       String holder = RunnerLock.holderPid(backend.home()).map(p -> " (pid " + p + ")").orElse("");
       if (idleTimeout != null) {
@@ -92,7 +98,7 @@ final class LocalRunner {
       reconcile();
       try (HookWorker worker = startHooks()) {
         this.hooks = worker;
-        loop(stop, idleTimeout);
+        loop(stop, idleTimeout, held);
       }
     }
   }
@@ -141,7 +147,7 @@ final class LocalRunner {
             .anyMatch(e -> e.getKey().endsWith(".phase") && !e.getValue().equals("closed"));
   }
 
-  private void loop(AtomicBoolean stop, Duration idleTimeout) {
+  private void loop(AtomicBoolean stop, Duration idleTimeout, RunnerLock held) {
     Instant busySince = backend.clock().instant();
     while (!stop.get()) {
       boolean busy;
@@ -157,15 +163,37 @@ final class LocalRunner {
         busySince = now;
       } else if (idleTimeout != null && busySince.plus(idleTimeout).isBefore(now)) {
         log("idle for " + idleTimeout.toSeconds() + "s; exiting");
-        return;
+        if (!workArrivedWhileLeaving(held)) {
+          return;
+        }
+        log("work arrived while leaving; staying");
+        busySince = now;
       }
       JobProcesses.sleep(TICK_MILLIS);
     }
     log("stopped");
   }
 
-  /** One round; true while any job is queued, admitted or running. */
+  /**
+   * Releases the lock, then looks for work: a CLI commits, then probes the lock, so one that
+   * committed before this release saw the lock held and started no runner, and this look sees what
+   * it wrote. True when the lock is retaken for that work.
+   */
+  private boolean workArrivedWhileLeaving(RunnerLock held) {
+    held.release();
+    boolean work =
+        store.dataVersion() != seenVersion
+            || store.count(EnumSet.of(JobState.ADMITTED, JobState.RUNNING)) > 0;
+    return work && held.retake();
+  }
+
+  /**
+   * One round; true while any job is admitted or running, or was admitted by this pass. A queued
+   * job alone keeps no runner: with nothing running it waits for a queue change (submit, cancel,
+   * priority), and every one of those starts a runner again.
+   */
   boolean tick() {
+    boolean admitted = false;
     boolean changed = syncRunning();
     long version = store.dataVersion();
     Instant now = backend.clock().instant();
@@ -176,12 +204,13 @@ final class LocalRunner {
       lastPass = now;
       PassReport report = backend.pass();
       report.admitted().forEach(id -> log("admitted " + id));
+      admitted = !report.admitted().isEmpty();
       startAdmitted();
       if (hooks != null) {
         hooks.wake(); // the pass, or this tick's ends, may have left terminal states to deliver
       }
     }
-    return store.count(EnumSet.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)) > 0;
+    return admitted || store.count(EnumSet.of(JobState.ADMITTED, JobState.RUNNING)) > 0;
   }
 
   /**
@@ -226,15 +255,21 @@ final class LocalRunner {
       OptionalInt exit = JobProcesses.exitCode(dir);
       Instant now = backend.clock().instant();
       JobRecord next = null;
-      if (exit.isPresent() && exit.getAsInt() != 0 && attempt(record) <= record.spec().retries()) {
-        next = retry(record, dir, exit.getAsInt(), now);
+      if (exit.isPresent()) {
+        handle.ifPresent(h -> JobProcesses.killLeftovers(h, Duration.ofSeconds(3)));
+      }
+      boolean retrying =
+          exit.isPresent() && exit.getAsInt() != 0 && attempt(record) <= record.spec().retries();
+      if (retrying) {
+        next = retry(record, exit.getAsInt(), now);
       } else if (exit.isPresent()) {
         next = ended(record, exit.getAsInt(), now);
       } else if (handle.isEmpty() || !JobProcesses.alive(handle.get())) {
-        exit = JobProcesses.exitCode(dir); // it may have ended between the two looks
+        // It may have ended between the two looks: the next tick handles that end in full
+        // (retries, leftovers).
         next =
-            exit.isPresent()
-                ? ended(record, exit.getAsInt(), now)
+            JobProcesses.exitCode(dir).isPresent()
+                ? null
                 : record.transition(
                     JobState.FAILED,
                     "ProcessLost: the process ended without an exit code"
@@ -249,6 +284,9 @@ final class LocalRunner {
                 now);
       }
       if (next != null && store.update(next, stored.version())) {
+        if (retrying) {
+          setAside(dir, attempt(record), exit.getAsInt());
+        }
         log(record.id() + " " + next.state() + " (" + next.reason() + ")");
         changed = true;
       }
@@ -262,22 +300,11 @@ final class LocalRunner {
 
   /**
    * Back to Admitted for another attempt ({@code retries} in the spec, like a Job's backoffLimit).
-   * The attempt's files are set aside first: if the runner dies before the record says Admitted,
-   * the job ends Failed (its process gone, no exit code) rather than running twice.
+   * The attempt's files are set aside only once the record says so ({@link #setAside}): an update
+   * that lost to a concurrent write (a priority change) leaves them for the next tick to see.
    */
-  private JobRecord retry(JobRecord record, Path dir, int code, Instant now) {
+  private static JobRecord retry(JobRecord record, int code, Instant now) {
     int attempt = attempt(record);
-    try {
-      for (String file : List.of(JobProcesses.LAUNCHED, JobProcesses.PID, JobProcesses.EXIT)) {
-        Files.move(dir.resolve(file), dir.resolve(file + "." + attempt));
-      }
-      Files.writeString(
-          dir.resolve(JobProcesses.OUTPUT),
-          "--- sentinel: exit code " + code + "; attempt " + (attempt + 1) + " ---\n",
-          java.nio.file.StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      return ended(record, code, now);
-    }
     return record
         .withAttribute(LocalBackend.ATTEMPT, Integer.toString(attempt + 1))
         .transition(
@@ -290,6 +317,24 @@ final class LocalRunner {
                 + (record.spec().retries() + 1)
                 + ")",
             now);
+  }
+
+  /**
+   * Renames the ended attempt's files so the next one can start. If the runner dies before this,
+   * the job is found launched with an exit code and ends Failed with it: never run twice.
+   */
+  private void setAside(Path dir, int attempt, int code) {
+    try {
+      for (String file : List.of(JobProcesses.LAUNCHED, JobProcesses.PID, JobProcesses.EXIT)) {
+        Files.move(dir.resolve(file), dir.resolve(file + "." + attempt));
+      }
+      Files.writeString(
+          dir.resolve(JobProcesses.OUTPUT),
+          "--- sentinel: exit code " + code + "; attempt " + (attempt + 1) + " ---\n",
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      log("cannot set aside attempt " + attempt + " of " + dir.getFileName() + ": " + e);
+    }
   }
 
   private static boolean overdue(JobRecord record, Instant now) {
@@ -401,6 +446,12 @@ final class LocalRunner {
           stored.version());
       return;
     }
+    Instant now = backend.clock().instant();
+    // Cancelled since the list above (a CLI's cancel has no process to kill yet): never start it.
+    Optional<Stored> current = store.get(record.id());
+    if (current.isEmpty() || current.get().record().state() != JobState.ADMITTED) {
+      return;
+    }
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(RUNTIME_FILE), runtime + "\n");
     Optional<JobProcesses.Handle> started = JobProcesses.start(dir, command, env);
@@ -408,7 +459,6 @@ final class LocalRunner {
       return; // launched meanwhile; the next tick settles it
     }
     JobProcesses.Handle handle = started.get();
-    Instant now = backend.clock().instant();
     for (int attempt = 0; attempt < 10; attempt++) {
       JobRecord next = running(record, handle, runtime, note, now);
       if (store.update(next, stored.version())) {

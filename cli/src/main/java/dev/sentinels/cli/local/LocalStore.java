@@ -60,7 +60,6 @@ final class LocalStore implements AutoCloseable {
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
       config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
       LocalStore store = new LocalStore(config.createConnection("jdbc:sqlite:" + database));
       store.migrate();
       return store;
@@ -127,24 +126,35 @@ final class LocalStore implements AutoCloseable {
     if (depth > 0) {
       return work.get();
     }
-    try {
-      connection.setAutoCommit(false);
+    // Plain statements in autocommit mode: the driver's own commit() begins the next transaction
+    // at once (taking the write lock a second time, and able to fail after the data committed).
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("BEGIN IMMEDIATE");
       depth++;
       T result;
       try {
         result = work.get();
-        connection.commit();
       } catch (RuntimeException | Error e) {
-        connection.rollback();
+        statement.execute("ROLLBACK");
         throw e;
       } finally {
         depth--;
-        connection.setAutoCommit(true);
+      }
+      try {
+        statement.execute("COMMIT");
+      } catch (SQLException e) {
+        statement.execute("ROLLBACK"); // still open when COMMIT failed
+        throw e;
       }
       return result;
     } catch (SQLException e) {
       throw failure(e);
     }
+  }
+
+  /** The JDBC connection, for tests that watch its transactions. */
+  Connection connection() {
+    return connection;
   }
 
   /** Inserts a new record; false when its id is taken. */

@@ -37,7 +37,7 @@ final class RunnerLock implements AutoCloseable {
   private static final Duration STARTING_GRACE = Duration.ofSeconds(5);
 
   private final FileChannel channel;
-  private final FileLock lock;
+  private FileLock lock;
   private final Path file;
 
   private RunnerLock(FileChannel channel, FileLock lock, Path file) {
@@ -46,7 +46,10 @@ final class RunnerLock implements AutoCloseable {
     this.file = file;
   }
 
-  /** The lock, writing this process's pid into the file; empty while another runner holds it. */
+  /**
+   * The lock, writing this process's pid and start time into the file (what {@link #held} reads);
+   * empty while another runner holds it.
+   */
   static synchronized Optional<RunnerLock> tryAcquire(SentinelHome home) {
     if (HELD_HERE.contains(home.runnerLock())) {
       return Optional.empty();
@@ -65,12 +68,10 @@ final class RunnerLock implements AutoCloseable {
         channel.close();
         return Optional.empty();
       }
-      channel.truncate(0);
-      channel.write(
-          ByteBuffer.wrap(
-              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
-      channel.force(false);
+      nameHolder(channel);
       HELD_HERE.add(home.runnerLock());
+      // The start is done: a runner that leaves soon must not keep the next one from starting.
+      Files.deleteIfExists(home.dir().resolve(STARTING));
       return Optional.of(new RunnerLock(channel, lock, home.runnerLock()));
     } catch (OverlappingFileLockException e) {
       closeQuietly(channel); // held by a runner in this very JVM
@@ -81,33 +82,71 @@ final class RunnerLock implements AutoCloseable {
     }
   }
 
-  /** True when some process holds the lock now. */
-  static synchronized boolean held(SentinelHome home) {
-    if (HELD_HERE.contains(home.runnerLock())) {
-      return true;
-    }
-    if (!Files.exists(home.runnerLock())) {
-      return false;
-    }
-    try (FileChannel channel =
-        FileChannel.open(home.runnerLock(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      FileLock lock = channel.tryLock();
-      if (lock == null) {
-        return true;
-      }
+  private static void nameHolder(FileChannel channel) throws IOException {
+    channel.truncate(0);
+    ProcessHandle self = ProcessHandle.current();
+    String holder =
+        self.pid() + self.info().startInstant().map(started -> " " + started).orElse("") + "\n";
+    channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.US_ASCII)), 0);
+    channel.force(false);
+  }
+
+  /**
+   * Lets go of the lock (a CLI probing now starts a runner), keeping the file open for {@link
+   * #retake}.
+   */
+  synchronized void release() {
+    try {
+      channel.truncate(0);
       lock.release();
-      return false;
-    } catch (OverlappingFileLockException e) {
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot release " + file, e);
+    }
+  }
+
+  /** Takes the lock again after {@link #release}; false when another runner has it now. */
+  synchronized boolean retake() {
+    try {
+      FileLock again = channel.tryLock();
+      if (again == null) {
+        return false;
+      }
+      lock = again;
+      nameHolder(channel);
       return true;
     } catch (IOException e) {
       return false;
     }
   }
 
-  /** The pid the holder wrote, if any. */
-  static Optional<Long> holderPid(SentinelHome home) {
+  /**
+   * True when some process holds the lock now: the holder the file names is alive and is the
+   * process that wrote it. Never takes the lock, not even briefly: a runner starting meanwhile
+   * would find it taken and leave.
+   */
+  static synchronized boolean held(SentinelHome home) {
+    if (HELD_HERE.contains(home.runnerLock())) {
+      return true;
+    }
     try {
-      return Optional.of(Long.parseLong(Files.readString(home.runnerLock()).trim()));
+      String[] holder = Files.readString(home.runnerLock()).trim().split(" ");
+      if (holder.length < 2) {
+        return false; // released (the holder empties it), or never held
+      }
+      return JobProcesses.alive(
+          new JobProcesses.Handle(Long.parseLong(holder[0]), Instant.parse(holder[1])));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The pid the holder wrote, if any. */
+  static synchronized Optional<Long> holderPid(SentinelHome home) {
+    if (HELD_HERE.contains(home.runnerLock())) {
+      return Optional.of(ProcessHandle.current().pid()); // reading would drop this JVM's lock
+    }
+    try {
+      return Optional.of(Long.parseLong(Files.readString(home.runnerLock()).trim().split(" ")[0]));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -160,6 +199,11 @@ final class RunnerLock implements AutoCloseable {
           .start();
       return true;
     } catch (IOException e) {
+      try {
+        Files.deleteIfExists(home.dir().resolve(STARTING)); // none is starting: the next may try
+      } catch (IOException ignored) {
+        // Then the next command waits out the grace.
+      }
       throw new java.io.UncheckedIOException("cannot start the local runner", e);
     }
   }
@@ -181,6 +225,7 @@ final class RunnerLock implements AutoCloseable {
   public void close() {
     synchronized (RunnerLock.class) {
       try {
+        channel.truncate(0); // no holder named: a probe sees it free
         lock.release();
       } catch (IOException e) {
         // Closing the channel releases it too.

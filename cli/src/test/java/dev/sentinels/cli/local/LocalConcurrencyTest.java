@@ -9,6 +9,7 @@ import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,11 +45,15 @@ class LocalConcurrencyTest {
       throws Exception {
     try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), CPUS)) {
       Path log = dir.resolve("runs.log");
-      // Small appends to one file with O_APPEND do not interleave.
+      Path gate = dir.resolve("gate");
+      // Small appends to one file with O_APPEND do not interleave. The first jobs hold the machine
+      // until the test opens the gate: it is used fully however fast the rest ran.
       String script =
           "echo start $SENTINEL_JOB_ID >> "
               + log
-              + "; sleep 0.2; echo end $SENTINEL_JOB_ID >> "
+              + "; "
+              + LocalHome.untilExists(gate)
+              + "; echo end $SENTINEL_JOB_ID >> "
               + log;
 
       List<Process> processes = new ArrayList<>();
@@ -102,6 +107,10 @@ class LocalConcurrencyTest {
       }
       int total = PROCESSES + THREADS * PER_THREAD;
       assertEquals(total, submitted.size(), submitted.toString());
+      awaitStarts(log, CPUS);
+      Files.createFile(gate);
+
+      // From here no command runs: the runner the submits started must see every job through.
 
       for (String id : submitted) {
         local.await(id, r -> r.state().isTerminal(), Duration.ofSeconds(120));
@@ -138,6 +147,15 @@ class LocalConcurrencyTest {
 
       CliRun status = local.cli("status", "--state", "succeeded", "-o", "name");
       assertEquals(total, status.out().lines().count());
+    }
+  }
+
+  private static void awaitStarts(Path log, int starts) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (!Files.exists(log)
+        || Files.readAllLines(log).stream().filter(l -> l.startsWith("start")).count() < starts) {
+      assertTrue(System.nanoTime() < deadline, "fewer than " + starts + " jobs started");
+      JobProcesses.sleep(50);
     }
   }
 }

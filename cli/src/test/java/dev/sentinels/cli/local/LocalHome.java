@@ -133,6 +133,16 @@ final class LocalHome implements AutoCloseable {
     return LocalBackend.open(home, Clock.systemUTC());
   }
 
+  /** A spec as {@code submit --name name --image x -- command...} makes it. */
+  static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name, String... command) {
+    return new dev.sentinels.cli.spec.SpecReader(backend.queueConfig())
+        .fromOverrides(
+            new dev.sentinels.cli.spec.SpecOverrides()
+                .name(name)
+                .image("x")
+                .command(List.of(command)));
+  }
+
   JobRecord get(String id) {
     try (LocalBackend backend = backend()) {
       return backend.store().get(id).orElseThrow().record();
@@ -158,6 +168,17 @@ final class LocalHome implements AutoCloseable {
         await(id, r -> r.state() == state || r.state().isTerminal(), Duration.ofSeconds(60));
     assertEquals(state, record.state(), () -> id + ": " + record.reason());
     return record;
+  }
+
+  /** Submits {@code sh -c script} (in this JVM) and returns the job's id. */
+  String submit(String name, String script) {
+    return id(
+        cli("submit", "--name", name, "--image", "x", "-o", "name", "--", "sh", "-c", script));
+  }
+
+  /** A shell loop that ends once the test creates {@code gate}: jobs wait on it, never on time. */
+  static String untilExists(Path gate) {
+    return "while [ ! -f " + gate + " ]; do sleep 0.05; done";
   }
 
   /** The id {@code submit -o name} printed. */

@@ -29,8 +29,8 @@ class LocalRecoveryTest {
       Process runner = local.start("scheduler");
       awaitRunner(local, true);
 
-      String ends = submit(local, "ends", "sleep 2");
-      String lives = submit(local, "lives", "sleep 8");
+      String ends = submit(local, "ends", waitFor("ends.gate"));
+      String lives = submit(local, "lives", waitFor("lives.gate"));
       String lost = submit(local, "lost", "sleep 300");
       String waits = submit(local, "waits", "true");
       for (String id : List.of(ends, lives, lost)) {
@@ -43,8 +43,11 @@ class LocalRecoveryTest {
       awaitRunner(local, false);
       // One job's process dies with no one to see it; the others run on without a runner.
       JobProcesses.kill(LocalBackend.handle(local.get(lost)).orElseThrow(), Duration.ZERO);
-      JobProcesses.sleep(3000);
-      assertTrue(JobProcesses.exitCode(local.home.jobDir(ends)).isPresent());
+      Files.createFile(dir.resolve("ends.gate"));
+      local.await(
+          ends,
+          r -> JobProcesses.exitCode(local.home.jobDir(r.id())).isPresent(),
+          Duration.ofSeconds(30));
       assertTrue(JobProcesses.alive(LocalBackend.handle(local.get(lives)).orElseThrow()));
       assertEquals(JobState.RUNNING, local.get(ends).state());
 
@@ -53,6 +56,8 @@ class LocalRecoveryTest {
       assertEquals(JobState.SUCCEEDED, local.awaitState(ends, JobState.SUCCEEDED).state());
       JobRecord failed = local.awaitState(lost, JobState.FAILED);
       assertTrue(failed.reason().startsWith("ProcessLost"), failed.reason());
+      assertEquals(JobState.RUNNING, local.awaitState(lives, JobState.RUNNING).state());
+      Files.createFile(dir.resolve("lives.gate"));
       local.awaitState(lives, JobState.SUCCEEDED);
       local.awaitState(waits, JobState.SUCCEEDED);
 
@@ -71,9 +76,10 @@ class LocalRecoveryTest {
       String vanished;
       String cancelled;
       try (LocalBackend backend = local.backend()) {
-        found = backend.enqueue(spec(backend, "found", "sleep 300")).id();
-        vanished = backend.enqueue(spec(backend, "vanished", "true")).id();
-        cancelled = backend.enqueue(spec(backend, "cancelled", "sleep 300")).id();
+        found = backend.enqueue(LocalHome.spec(backend, "found", "sh", "-c", "sleep 300")).id();
+        vanished = backend.enqueue(LocalHome.spec(backend, "vanished", "sh", "-c", "true")).id();
+        cancelled =
+            backend.enqueue(LocalHome.spec(backend, "cancelled", "sh", "-c", "sleep 300")).id();
         assertEquals(3, backend.pass().admitted().size(), "room for all three");
       }
       Path foundDir = local.home.jobDir(found);
@@ -136,13 +142,9 @@ class LocalRecoveryTest {
     return process;
   }
 
-  private static dev.sentinels.api.JobSpec spec(LocalBackend backend, String name, String script) {
-    return new dev.sentinels.cli.spec.SpecReader(backend.queueConfig())
-        .fromOverrides(
-            new dev.sentinels.cli.spec.SpecOverrides()
-                .name(name)
-                .image("x")
-                .command(List.of("sh", "-c", script)));
+  /** A script that ends once the test creates {@code gate}. */
+  private String waitFor(String gate) {
+    return LocalHome.untilExists(dir.resolve(gate));
   }
 
   private Path ranFile(String id) {
@@ -150,19 +152,7 @@ class LocalRecoveryTest {
   }
 
   private String submit(LocalHome local, String name, String script) {
-    return LocalHome.id(
-        local.cli(
-            "submit",
-            "--name",
-            name,
-            "--image",
-            "x",
-            "-o",
-            "name",
-            "--",
-            "sh",
-            "-c",
-            "echo ran >> " + dir.resolve(name + ".ran") + "; " + script));
+    return local.submit(name, "echo ran >> " + dir.resolve(name + ".ran") + "; " + script);
   }
 
   private static void awaitRunner(LocalHome local, boolean held) throws IOException {
