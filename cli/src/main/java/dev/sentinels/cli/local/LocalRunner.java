@@ -142,9 +142,15 @@ final class LocalRunner {
     if (store.anyHooksPending()) {
       return true;
     }
-    return alerts.isPresent()
+    if (alerts.isPresent()
         && store.alerts().getKey().entrySet().stream()
-            .anyMatch(e -> e.getKey().endsWith(".phase") && !e.getValue().equals("closed"));
+            .anyMatch(e -> e.getKey().endsWith(".phase") && !e.getValue().equals("closed"))) {
+      return true;
+    }
+    // A waiting-for-capacity alert needs someone to see the wait grow: with one configured, queued
+    // jobs keep the runner (otherwise a queued job alone does not, see tick()).
+    return alerts.flatMap(ResourceAlerts::waitingLongerThan).isPresent()
+        && store.count(EnumSet.of(JobState.QUEUED)) > 0;
   }
 
   private void loop(AtomicBoolean stop, Duration idleTimeout, RunnerLock held) {

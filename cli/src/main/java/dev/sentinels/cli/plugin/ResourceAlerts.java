@@ -52,7 +52,10 @@ public final class ResourceAlerts {
   record Settings(Duration waitingLongerThan, Double usageAbove, List<String> notifiers) {}
 
   static final Duration CLAIM_FOR = Duration.ofMinutes(1);
-  static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+  public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+  /** Deliveries of one step tried before it is given up, as for jobs' plugin work. */
+  public static final int MAX_ATTEMPTS = HookDelivery.MAX_ATTEMPTS;
 
   private final Settings settings;
   private final PluginHost plugins;
@@ -251,14 +254,22 @@ public final class ResourceAlerts {
             }
           });
       state.remove(kind + ".claim");
-      if (sent) {
+      int failures = sent ? 0 : Integer.parseInt(state.getOrDefault(kind + ".failures", "0")) + 1;
+      if (failures > 0 && failures < MAX_ATTEMPTS) {
+        state.put(kind + ".failures", Integer.toString(failures));
+        state.put(kind + ".retryAt", clock.instant().plus(RETRY_AFTER).toString());
+      } else {
+        // Sent, or given up: a receiver that never answers must not hold the episode (and with it
+        // a local runner that waits for plugin work) forever.
         state.put(kind + ".phase", clearing ? "closed" : "open");
         state.remove(kind + ".retryAt");
+        state.remove(kind + ".failures");
+        if (failures > 0) {
+          state.put(kind + ".gaveUp", phase + " " + clock.instant());
+        }
         if (clearing) {
           state.keySet().removeIf(key -> key.startsWith(kind + ".sent."));
         }
-      } else {
-        state.put(kind + ".retryAt", clock.instant().plus(RETRY_AFTER).toString());
       }
       if (store.write(state, read.getValue())) {
         return;

@@ -1,6 +1,7 @@
 package dev.sentinels.cli.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sentinels.cli.backend.RecordCodec;
@@ -117,5 +118,53 @@ class ResourceAlertsTest {
 
     race(new ResourceAlerts.Observation(1, Duration.ofMinutes(31), 0.5, "GPU"));
     assertEquals(5, messages().size(), "a new episode is told again: " + messages());
+  }
+
+  @Test
+  void anAlertNoReceiverTakesIsGivenUpAfterItsAttemptsNotRetriedForever() throws Exception {
+    receivers.http.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
+            .willReturn(com.github.tomakehurst.wiremock.client.WireMock.serverError()));
+    var clock = new AdjustableClock();
+    try (KubernetesBackend backend = fixture.backend()) {
+      ResourceAlerts alerts =
+          ResourceAlerts.configured(
+                  backend.pluginsConfig(), backend.hooks().host(), "one", backend.target(), clock)
+              .orElseThrow();
+      var crowded = new ResourceAlerts.Observation(0, Duration.ZERO, 0.95, "GPU");
+      for (int attempt = 1; attempt <= ResourceAlerts.MAX_ATTEMPTS + 3; attempt++) {
+        alerts.check(crowded, backend.alertStore());
+        clock.advance(ResourceAlerts.RETRY_AFTER.plusSeconds(1));
+      }
+      Map<String, String> state = backend.alertStore().read().getKey();
+      assertEquals("open", state.get("usage.phase"), state.toString());
+      assertTrue(state.get("usage.gaveUp").startsWith("opening "), state.toString());
+      assertEquals(ResourceAlerts.MAX_ATTEMPTS, receivers.slackRequests().size());
+    }
+  }
+
+  /** A clock the test moves on, past retry delays. */
+  private static final class AdjustableClock extends Clock {
+    private java.time.Instant now = java.time.Instant.now();
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
   }
 }
