@@ -5,20 +5,18 @@ import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.PriorityClass;
 import dev.sentinels.api.QueueConfig;
-import dev.sentinels.api.Transition;
 import dev.sentinels.cli.backend.Backend;
-import dev.sentinels.cli.backend.JobIds;
 import dev.sentinels.cli.backend.NodeView;
 import dev.sentinels.cli.backend.PassReport;
 import dev.sentinels.cli.backend.QueueView;
 import dev.sentinels.cli.backend.SentinelException;
+import dev.sentinels.cli.backend.Submission;
 import dev.sentinels.cli.cluster.JobRecordStore.StaleRecordException;
 import dev.sentinels.cli.cluster.JobRecordStore.Stored;
 import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.plugin.HookStore;
 import dev.sentinels.cli.plugin.HookWorker;
 import dev.sentinels.cli.plugin.JobHooks;
-import dev.sentinels.cli.plugin.PluginHost;
 import dev.sentinels.cli.plugin.PluginsConfig;
 import dev.sentinels.cli.plugin.ResourceAlerts;
 import dev.sentinels.cli.plugin.SecretResolver;
@@ -150,23 +148,7 @@ public final class KubernetesBackend implements Backend {
   @Override
   public synchronized JobHooks hooks() {
     if (hooks == null) {
-      PluginsConfig plugins;
-      String problem = null;
-      try {
-        plugins = pluginsConfig();
-      } catch (dev.sentinels.cli.spec.SpecException e) {
-        plugins = PluginsConfig.NONE;
-        problem = e.getMessage().replace('\n', ' ');
-        System.err.println("warning: plugins off: " + problem);
-      }
-      PluginsConfig config = plugins;
-      hooks =
-          new JobHooks(
-              config,
-              () -> PluginHost.load(PluginHost.defaultRoots(), config, secrets()),
-              target(),
-              clock,
-              problem);
+      hooks = JobHooks.fromConfig(this::pluginsConfig, this::secrets, target(), clock);
     }
     return hooks;
   }
@@ -297,41 +279,9 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public JobRecord submit(JobSpec spec) {
-    QueueConfig queues = queueConfig();
-    PriorityClass priority =
-        queues
-            .resolvePriority(spec.priority())
-            .orElseThrow(
-                () ->
-                    SentinelException.invalid(
-                        "priority: unknown priority class '" + spec.priority() + "'"));
-    Instant now = clock.instant();
-    String user = currentUser();
-    // The record names its class explicitly, so a later change of the default does not move it.
-    JobSpec resolved = spec.withPriority(priority.name());
-    JobRecord record = null;
-    for (int attempt = 0; record == null; attempt++) {
-      if (attempt == 5) {
-        throw new SentinelException(
-            ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name());
-      }
-      JobRecord fresh =
-          new JobRecord(
-              JobIds.next(spec.name()),
-              resolved,
-              user,
-              priority.value(),
-              JobState.QUEUED,
-              "Submitted",
-              now,
-              null,
-              List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
-              Map.of());
-      JobRecord candidate = hooks().onSubmit(fresh, System.err::println);
-      if (store.create(candidate)) {
-        record = candidate;
-      }
-    }
+    JobRecord record =
+        Submission.store(
+            spec, queueConfig(), currentUser(), clock.instant(), hooks(), store::create);
     admitOrHandOver();
     deliverBriefly();
     return get(record.id());

@@ -6,20 +6,19 @@ import dev.sentinels.api.JobState;
 import dev.sentinels.api.PriorityClass;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Resources;
-import dev.sentinels.api.Transition;
 import dev.sentinels.cli.backend.Backend;
-import dev.sentinels.cli.backend.JobIds;
 import dev.sentinels.cli.backend.NodeView;
 import dev.sentinels.cli.backend.PassReport;
 import dev.sentinels.cli.backend.QueueView;
 import dev.sentinels.cli.backend.SentinelException;
+import dev.sentinels.cli.backend.Sleeping;
+import dev.sentinels.cli.backend.Submission;
 import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.config.SentinelConfig;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.local.LocalStore.Stored;
 import dev.sentinels.cli.plugin.HookStore;
 import dev.sentinels.cli.plugin.JobHooks;
-import dev.sentinels.cli.plugin.PluginHost;
 import dev.sentinels.cli.plugin.PluginsConfig;
 import dev.sentinels.cli.plugin.ResourceAlerts;
 import dev.sentinels.cli.plugin.SecretResolver;
@@ -31,7 +30,6 @@ import dev.sentinels.cli.queue.Decision;
 import dev.sentinels.cli.queue.NodeCapacity;
 import dev.sentinels.cli.queue.PendingJob;
 import dev.sentinels.cli.spec.PluginsConfigReader;
-import dev.sentinels.cli.spec.SpecException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -141,23 +139,8 @@ public final class LocalBackend implements Backend {
   @Override
   public synchronized JobHooks hooks() {
     if (hooks == null) {
-      PluginsConfig plugins;
-      String problem = null;
-      try {
-        plugins = pluginsConfig();
-      } catch (SpecException e) {
-        plugins = PluginsConfig.NONE;
-        problem = e.getMessage().replace('\n', ' ');
-        System.err.println("warning: plugins off: " + problem);
-      }
-      PluginsConfig config = plugins;
       hooks =
-          new JobHooks(
-              config,
-              () -> PluginHost.load(PluginHost.defaultRoots(), config, SecretResolver.ENV_ONLY),
-              target(),
-              clock,
-              problem);
+          JobHooks.fromConfig(this::pluginsConfig, () -> SecretResolver.ENV_ONLY, target(), clock);
     }
     return hooks;
   }
@@ -243,40 +226,13 @@ public final class LocalBackend implements Backend {
 
   /** Stores the job as Queued; no pass, no runner. */
   JobRecord enqueue(JobSpec spec) {
-    PriorityClass priority =
-        queueConfig()
-            .resolvePriority(spec.priority())
-            .orElseThrow(
-                () ->
-                    SentinelException.invalid(
-                        "priority: unknown priority class '" + spec.priority() + "'"));
-    Instant now = clock.instant();
-    String user = System.getProperty("user.name");
-    JobSpec resolved = spec.withPriority(priority.name());
-    JobRecord record = null;
-    for (int attempt = 0; record == null; attempt++) {
-      if (attempt == 5) {
-        throw new SentinelException(
-            ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name());
-      }
-      JobRecord candidate =
-          new JobRecord(
-              JobIds.next(spec.name()),
-              resolved,
-              user,
-              priority.value(),
-              JobState.QUEUED,
-              "Submitted",
-              now,
-              null,
-              List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
-              Map.of());
-      candidate = hooks().onSubmit(candidate, System.err::println);
-      if (store().create(candidate)) {
-        record = candidate;
-      }
-    }
-    return record;
+    return Submission.store(
+        spec,
+        queueConfig(),
+        System.getProperty("user.name"),
+        clock.instant(),
+        hooks(),
+        record -> store().create(record));
   }
 
   @Override
@@ -500,7 +456,7 @@ public final class LocalBackend implements Backend {
         if (get(jobId).state().isTerminal() && !Files.exists(output)) {
           throw SentinelException.notFound("job " + jobId + " ended without output");
         }
-        JobProcesses.sleep(250);
+        Sleeping.sleep(250);
       }
     }
     try (RandomAccessFile file = new RandomAccessFile(output.toFile(), "r")) {
@@ -518,7 +474,7 @@ public final class LocalBackend implements Backend {
         if (ended) {
           return; // read once more after seeing it end: nothing written before is lost
         }
-        JobProcesses.sleep(200);
+        Sleeping.sleep(200);
       }
     } catch (IOException e) {
       throw new SentinelException(ExitCodes.INTERNAL, "cannot read " + output + ": " + e, e);

@@ -79,6 +79,35 @@ public final class JobHooks implements AutoCloseable {
     this.configProblem = configProblem;
   }
 
+  /**
+   * A backend's hooks from its plugins configuration, as both backends build them: plugins load
+   * from the default roots on first need, secrets resolve through {@code secrets} then. A
+   * configuration that cannot be read turns plugins off with a one-line warning (and an error in
+   * {@code sentinel plugins}): it never stops a submission or a scheduler.
+   */
+  public static JobHooks fromConfig(
+      Supplier<PluginsConfig> readConfig,
+      Supplier<SecretResolver> secrets,
+      String target,
+      Clock clock) {
+    PluginsConfig config;
+    String problem = null;
+    try {
+      config = readConfig.get();
+    } catch (dev.sentinels.cli.spec.SpecException e) {
+      config = PluginsConfig.NONE;
+      problem = e.getMessage().replace('\n', ' ');
+      System.err.println("warning: plugins off: " + problem);
+    }
+    PluginsConfig read = config;
+    return new JobHooks(
+        read,
+        () -> PluginHost.load(PluginHost.defaultRoots(), read, secrets.get()),
+        target,
+        clock,
+        problem);
+  }
+
   /** Why the plugins configuration could not be read, if it could not. */
   public Optional<String> configProblem() {
     return Optional.ofNullable(configProblem);

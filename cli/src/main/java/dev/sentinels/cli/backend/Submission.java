@@ -1,0 +1,66 @@
+package dev.sentinels.cli.backend;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobSpec;
+import dev.sentinels.api.JobState;
+import dev.sentinels.api.PriorityClass;
+import dev.sentinels.api.QueueConfig;
+import dev.sentinels.api.Transition;
+import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.plugin.JobHooks;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** A submitted spec becoming its first record, the same on every backend. */
+public final class Submission {
+
+  private static final int ID_ATTEMPTS = 5;
+
+  private Submission() {}
+
+  /**
+   * Resolves the spec's priority class, builds the Queued record under a fresh id, lets the plugins
+   * see it before its first write (tracking run, env for the job), and stores it.
+   *
+   * @param createIfAbsent stores the record; false when its id is taken, and another is tried
+   */
+  public static JobRecord store(
+      JobSpec spec,
+      QueueConfig config,
+      String user,
+      Instant now,
+      JobHooks hooks,
+      Predicate<JobRecord> createIfAbsent) {
+    PriorityClass priority =
+        config
+            .resolvePriority(spec.priority())
+            .orElseThrow(
+                () ->
+                    SentinelException.invalid(
+                        "priority: unknown priority class '" + spec.priority() + "'"));
+    // The record names its class explicitly, so a later change of the default does not move it.
+    JobSpec resolved = spec.withPriority(priority.name());
+    for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+      JobRecord fresh =
+          new JobRecord(
+              JobIds.next(spec.name()),
+              resolved,
+              user,
+              priority.value(),
+              JobState.QUEUED,
+              "Submitted",
+              now,
+              null,
+              List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
+              Map.of());
+      JobRecord candidate = hooks.onSubmit(fresh, System.err::println);
+      if (createIfAbsent.test(candidate)) {
+        return candidate;
+      }
+    }
+    throw new SentinelException(
+        ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name());
+  }
+}
