@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -22,36 +23,34 @@ final class JobObjects {
 
   static Map<String, JsonNode> jobsById(StreamingList.Fetch reads, String namespace) {
     Map<String, JsonNode> byId = new HashMap<>();
-    StreamingList.each(
-        reads,
-        "/apis/batch/v1/namespaces/" + namespace + "/jobs",
-        SELECTOR,
-        null,
-        FIELDS,
-        item -> {
-          String id = item.labels().get(Labels.JOB_ID);
-          if (id != null) {
-            byId.put(id, object(item));
-          }
-        });
+    eachByJobId(reads, "/apis/batch/v1/namespaces/" + namespace + "/jobs", byId::put);
     return byId;
   }
 
   static Map<String, List<JsonNode>> podsByJobId(StreamingList.Fetch reads, String namespace) {
     Map<String, List<JsonNode>> byId = new HashMap<>();
-    StreamingList.each(
+    eachByJobId(
         reads,
         "/api/v1/namespaces/" + namespace + "/pods",
+        (id, pod) -> byId.computeIfAbsent(id, k -> new ArrayList<>()).add(pod));
+    return byId;
+  }
+
+  /** Sentinels' objects listed at {@code path}, with the job id of each that carries one. */
+  private static void eachByJobId(
+      StreamingList.Fetch reads, String path, BiConsumer<String, JsonNode> consumer) {
+    StreamingList.each(
+        reads,
+        path,
         SELECTOR,
         null,
         FIELDS,
         item -> {
           String id = item.labels().get(Labels.JOB_ID);
           if (id != null) {
-            byId.computeIfAbsent(id, k -> new ArrayList<>()).add(object(item));
+            consumer.accept(id, object(item));
           }
         });
-    return byId;
   }
 
   private static JsonNode object(StreamingList.Item item) {
