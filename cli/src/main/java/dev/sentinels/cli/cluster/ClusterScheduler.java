@@ -1,6 +1,7 @@
 package dev.sentinels.cli.cluster;
 
 import dev.sentinels.cli.backend.PassReport;
+import dev.sentinels.cli.backend.Sleeping;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -82,7 +83,7 @@ final class ClusterScheduler {
         } catch (RuntimeException e) {
           log.printf("%s pass failed: %s%n", now, e.getMessage());
           dirty.set(true);
-          sleep(1000);
+          Sleeping.sleep(1000);
           continue;
         }
         lastPass = now;
@@ -94,7 +95,7 @@ final class ClusterScheduler {
             standbyFor = report.heldBy();
           }
           dirty.set(true); // try again soon: the holder may be a one-shot CLI
-          sleep(1000);
+          Sleeping.sleep(1000);
           continue;
         }
         if (standbyFor != null) {
@@ -114,7 +115,7 @@ final class ClusterScheduler {
         admitter.renew();
         lastRenew = now;
       }
-      sleep(DEBOUNCE_MILLIS);
+      Sleeping.sleep(DEBOUNCE_MILLIS);
     }
   }
 
@@ -146,13 +147,5 @@ final class ClusterScheduler {
         dirty.set(true);
       }
     };
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -2,6 +2,7 @@ package dev.sentinels.cli.cluster;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.cli.backend.RecordCodec;
+import dev.sentinels.cli.backend.Sleeping;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -52,7 +53,7 @@ final class JobWatch {
       // The first listing marks every job; the caller drops what its own listing has shown.
       onReady.run();
       while (!stop.get() && !Thread.currentThread().isInterrupted()) {
-        sleep();
+        Sleeping.sleep(BATCH_MILLIS);
         for (String id : List.copyOf(changed)) {
           changed.remove(id);
           live(id, records, jobs, pods).ifPresent(onChange);
@@ -134,13 +135,5 @@ final class JobWatch {
     informer.addEventHandler(marking());
     informer.start().toCompletableFuture().join();
     return informer;
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(BATCH_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.sentinels.cli.local;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,23 +45,9 @@ record ContainerEngine(String executable) {
   }
 
   private static boolean answers(Path executable) {
-    try {
-      Process process =
-          new ProcessBuilder(executable.toString(), "version", "--format", "{{.Server.Version}}")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!process.waitFor(ANSWER_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return false;
-      }
-      return process.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return JobProcesses.runQuietly(
+            ANSWER_SECONDS, executable.toString(), "version", "--format", "{{.Server.Version}}")
+        == 0;
   }
 
   String name() {
@@ -96,19 +81,6 @@ record ContainerEngine(String executable) {
 
   /** Stops the job's container; killing the client alone would leave it running. */
   void remove(String jobId) {
-    try {
-      Process process =
-          new ProcessBuilder(executable, "rm", "-f", containerName(jobId))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (IOException e) {
-      // Nothing to remove without an engine.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    JobProcesses.runQuietly(20, executable, "rm", "-f", containerName(jobId));
   }
 }

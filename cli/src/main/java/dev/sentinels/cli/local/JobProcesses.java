@@ -1,5 +1,6 @@
 package dev.sentinels.cli.local;
 
+import dev.sentinels.cli.backend.Sleeping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -156,7 +157,7 @@ final class JobProcesses {
   static void killLeftovers(Handle wrapper, Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     while (alive(wrapper) && System.nanoTime() < deadline) {
-      sleep(20);
+      Sleeping.sleep(20);
     }
     long group = wrapper.pid();
     if (ProcessHandle.of(group).isPresent() || !groupAlive(group)) {
@@ -174,7 +175,7 @@ final class JobProcesses {
       if (tree.stream().noneMatch(ProcessHandle::isAlive) && !groupAlive(group)) {
         return true;
       }
-      sleep(50);
+      Sleeping.sleep(50);
     }
     return false;
   }
@@ -182,22 +183,25 @@ final class JobProcesses {
   /** With setsid the wrapper leads its own process group: its pid is the group id. */
   private static void signalGroup(long group, String signal) {
     if (SETSID) {
-      run("/bin/kill", "-s", signal, "--", "-" + group);
+      runQuietly(5, "/bin/kill", "-s", signal, "--", "-" + group);
     }
   }
 
   private static boolean groupAlive(long group) {
-    return SETSID && run("/bin/kill", "-s", "0", "--", "-" + group) == 0;
+    return SETSID && runQuietly(5, "/bin/kill", "-s", "0", "--", "-" + group) == 0;
   }
 
-  private static int run(String... command) {
+  /**
+   * Runs a short command, output discarded: its exit code, or -1 if it failed to start or ran over.
+   */
+  static int runQuietly(long timeoutSeconds, String... command) {
     try {
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return -1;
       }
@@ -207,14 +211,6 @@ final class JobProcesses {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

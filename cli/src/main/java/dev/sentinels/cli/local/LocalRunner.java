@@ -5,6 +5,7 @@ import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.backend.JobEnvironment;
 import dev.sentinels.cli.backend.PassReport;
+import dev.sentinels.cli.backend.Sleeping;
 import dev.sentinels.cli.local.LocalStore.Stored;
 import dev.sentinels.cli.plugin.HookWorker;
 import dev.sentinels.cli.plugin.JobHooks;
@@ -69,7 +70,7 @@ final class LocalRunner {
     // A runner a CLI just started tries a little longer: a runner that was leaving may hold it.
     long patience = System.nanoTime() + (idleTimeout == null ? 0 : 2_000_000_000L);
     while (lock.isEmpty() && System.nanoTime() < patience) {
-      JobProcesses.sleep(100);
+      Sleeping.sleep(100);
       lock = RunnerLock.tryAcquire(backend.home());
     }
     if (lock.isEmpty()) {
@@ -80,7 +81,7 @@ final class LocalRunner {
       }
       log("another runner is active" + holder + "; standing by until it stops");
       while (!stop.get() && (lock = RunnerLock.tryAcquire(backend.home())).isEmpty()) {
-        JobProcesses.sleep(1000);
+        Sleeping.sleep(1000);
       }
       if (lock.isEmpty()) {
         return;
@@ -175,7 +176,7 @@ final class LocalRunner {
         log("work arrived while leaving; staying");
         busySince = now;
       }
-      JobProcesses.sleep(TICK_MILLIS);
+      Sleeping.sleep(TICK_MILLIS);
     }
     log("stopped");
   }

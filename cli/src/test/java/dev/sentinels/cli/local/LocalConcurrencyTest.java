@@ -7,6 +7,7 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
+import dev.sentinels.cli.backend.Sleeping;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
 import java.io.IOException;
@@ -155,7 +156,7 @@ class LocalConcurrencyTest {
     while (!Files.exists(log)
         || Files.readAllLines(log).stream().filter(l -> l.startsWith("start")).count() < starts) {
       assertTrue(System.nanoTime() < deadline, "fewer than " + starts + " jobs started");
-      JobProcesses.sleep(50);
+      Sleeping.sleep(50);
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
+import dev.sentinels.cli.backend.Sleeping;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.plugin.PluginHost;
 import java.io.IOException;
@@ -157,7 +158,7 @@ final class LocalHome implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         fail("job " + id + " is " + record.state() + " (" + record.reason() + ") after " + within);
       }
-      JobProcesses.sleep(100);
+      Sleeping.sleep(100);
       record = get(id);
     }
     return record;
@@ -208,7 +209,7 @@ final class LocalHome implements AutoCloseable {
     Path starting = dir.resolve("runner.starting");
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (System.nanoTime() < deadline && startedLately(starting)) {
-      JobProcesses.sleep(100);
+      Sleeping.sleep(100);
     }
     killRunners();
     try (var jobs = Files.list(home.jobsDir())) {

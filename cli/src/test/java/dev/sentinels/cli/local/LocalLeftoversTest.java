@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinels.api.JobState;
+import dev.sentinels.cli.backend.Sleeping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class LocalLeftoversTest {
       if (System.nanoTime() > deadline) {
         fail("process " + pidFile.getFileName() + " (" + pid + ") outlived its job by " + within);
       }
-      JobProcesses.sleep(100);
+      Sleeping.sleep(100);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.backend.RecordCodec;
+import dev.sentinels.cli.backend.Sleeping;
 import dev.sentinels.cli.cluster.FakeReceivers;
 import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.plugin.JobHooks;
@@ -123,7 +124,7 @@ class LocalPluginsTest {
             System.nanoTime() < deadline,
             () -> "not settled: " + backend.list(Set.of()) + "\nrunner log:\n" + runnerLog());
       }
-      JobProcesses.sleep(250);
+      Sleeping.sleep(250);
     }
   }
 
@@ -426,7 +427,7 @@ class LocalPluginsTest {
       assertTrue(
           System.nanoTime() < deadline,
           () -> "alerts so far: " + slackTexts() + "\nrunner log:\n" + runnerLog());
-      JobProcesses.sleep(250);
+      Sleeping.sleep(250);
     }
   }
 
@@ -457,7 +458,7 @@ class LocalPluginsTest {
                 env, "submit", "--image", "x", "--name", "next", "--cpu", "2", "-o", "name", "--",
                 "sleep", "600"));
     awaitSlackTexts(2);
-    JobProcesses.sleep(6000); // a worker tick or more: still open, nothing told again
+    Sleeping.sleep(6000); // a worker tick or more: still open, nothing told again
     List<String> opened = slackTexts();
     assertEquals(2, opened.size(), opened.toString());
     assertTrue(
@@ -471,7 +472,7 @@ class LocalPluginsTest {
     assertEquals(ExitCodes.OK, local.process(env, "cancel", second).exitCode());
     assertEquals(ExitCodes.OK, local.process(env, "cancel", first).exitCode());
     awaitSlackTexts(4);
-    JobProcesses.sleep(6000);
+    Sleeping.sleep(6000);
     List<String> all = slackTexts();
     assertEquals(4, all.size(), all.toString());
     assertTrue(

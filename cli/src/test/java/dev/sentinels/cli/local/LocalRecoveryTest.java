@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
+import dev.sentinels.cli.backend.Sleeping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,7 +138,7 @@ class LocalRecoveryTest {
             .start();
     Files.createFile(jobDir.resolve(JobProcesses.LAUNCHED));
     while (!Files.exists(jobDir.resolve("pid"))) {
-      JobProcesses.sleep(20);
+      Sleeping.sleep(20);
     }
     return process;
   }
@@ -159,7 +160,7 @@ class LocalRecoveryTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (RunnerLock.held(local.home) != held) {
       assertTrue(System.nanoTime() < deadline, "runner held: " + !held);
-      JobProcesses.sleep(100);
+      Sleeping.sleep(100);
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
+import dev.sentinels.cli.backend.Sleeping;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -120,7 +121,7 @@ class LocalRunnerLifecycleTest {
       try {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (submitted.get() == null && System.nanoTime() < deadline) {
-          JobProcesses.sleep(50);
+          Sleeping.sleep(50);
         }
         assertTrue(submitted.get() != null, "the runner never went idle");
         local.awaitState(submitted.get(), JobState.SUCCEEDED);
@@ -169,7 +170,7 @@ class LocalRunnerLifecycleTest {
       if (System.nanoTime() > deadline) {
         fail(runs + " runners did not end within " + within + ":\n" + log);
       }
-      JobProcesses.sleep(100);
+      Sleeping.sleep(100);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
+import dev.sentinels.cli.backend.Sleeping;
 import dev.sentinels.cli.local.LocalStore.Stored;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
@@ -81,7 +82,7 @@ class LocalRunnerRacesTest {
                 }
                 long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
                 while (JobProcesses.alive(wrapper) && System.nanoTime() < deadline) {
-                  JobProcesses.sleep(20);
+                  Sleeping.sleep(20);
                 }
               });
       AtomicBoolean stop = new AtomicBoolean();
