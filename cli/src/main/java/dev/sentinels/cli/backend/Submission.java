@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** A submitted spec becoming its first record, the same on every backend. */
+/**
+ * A submitted spec becoming its first record, and its priority class, the same on every backend.
+ */
 public final class Submission {
 
   private static final int ID_ATTEMPTS = 5;
@@ -62,5 +64,22 @@ public final class Submission {
     }
     throw new SentinelException(
         ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name());
+  }
+
+  /**
+   * The class named {@code name} (for {@code priority set}), or a usage error listing the known.
+   */
+  public static PriorityClass priorityClass(QueueConfig config, String name) {
+    return config
+        .priorityClass(name)
+        .orElseThrow(
+            () ->
+                SentinelException.invalid(
+                    "priority: unknown priority class '"
+                        + name
+                        + "'; known: "
+                        + String.join(
+                            ", ",
+                            config.priorityClasses().stream().map(PriorityClass::name).toList())));
   }
 }

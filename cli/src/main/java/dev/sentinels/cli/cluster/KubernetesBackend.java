@@ -437,20 +437,7 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public JobRecord setPriority(String jobId, String priorityClass) {
-    PriorityClass priority =
-        queueConfig()
-            .priorityClass(priorityClass)
-            .orElseThrow(
-                () ->
-                    SentinelException.invalid(
-                        "priority: unknown priority class '"
-                            + priorityClass
-                            + "'; known: "
-                            + String.join(
-                                ", ",
-                                queueConfig().priorityClasses().stream()
-                                    .map(PriorityClass::name)
-                                    .toList())));
+    PriorityClass priority = Submission.priorityClass(queueConfig(), priorityClass);
     for (int attempt = 0; attempt < 10; attempt++) {
       Stored stored = store.get(jobId).orElseThrow(() -> notFound(jobId));
       JobRecord record = stored.record();

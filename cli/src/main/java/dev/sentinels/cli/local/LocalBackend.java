@@ -406,20 +406,7 @@ public final class LocalBackend implements Backend {
 
   @Override
   public JobRecord setPriority(String jobId, String priorityClass) {
-    PriorityClass priority =
-        queueConfig()
-            .priorityClass(priorityClass)
-            .orElseThrow(
-                () ->
-                    SentinelException.invalid(
-                        "priority: unknown priority class '"
-                            + priorityClass
-                            + "'; known: "
-                            + String.join(
-                                ", ",
-                                queueConfig().priorityClasses().stream()
-                                    .map(PriorityClass::name)
-                                    .toList())));
+    PriorityClass priority = Submission.priorityClass(queueConfig(), priorityClass);
     LocalStore db = store();
     db.inTransaction(
         () -> {
