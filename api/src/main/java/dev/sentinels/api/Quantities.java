@@ -11,60 +11,77 @@ import java.util.regex.Pattern;
  */
 public final class Quantities {
 
+  /**
+   * Kubernetes' quantity grammar: a signed decimal, then a binary or decimal SI suffix or an
+   * exponent.
+   */
   private static final Pattern QUANTITY =
-      Pattern.compile("^([+]?[0-9]+(?:\\.[0-9]+)?|[+]?\\.[0-9]+)([a-zA-Z]*)$");
+      Pattern.compile(
+          "^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$");
 
   private Quantities() {}
 
-  /** Parses a CPU quantity ({@code 2}, {@code 0.5}, {@code 500m}) into millicores. */
-  public static long parseCpuMillis(String text) {
-    Matcher m = match(text);
-    BigDecimal value = new BigDecimal(m.group(1));
-    String suffix = m.group(2);
-    BigDecimal millis =
-        switch (suffix) {
-          case "" -> value.movePointRight(3);
-          case "m" -> value;
-          default ->
-              throw new IllegalArgumentException(
-                  "'" + text + "' is not a CPU amount (use e.g. 2, 0.5 or 500m)");
-        };
-    return exactLong(millis, text, "a CPU amount in whole millicores (e.g. 500m)");
-  }
-
-  /** Parses a memory quantity ({@code 4Gi}, {@code 512Mi}, {@code 1G}, {@code 1000}) into bytes. */
-  public static long parseBytes(String text) {
-    Matcher m = match(text);
-    BigDecimal value = new BigDecimal(m.group(1));
-    long factor =
-        switch (m.group(2)) {
-          case "" -> 1L;
-          case "k" -> 1000L;
-          case "M" -> 1000L * 1000;
-          case "G" -> 1000L * 1000 * 1000;
-          case "T" -> 1000L * 1000 * 1000 * 1000;
-          case "P" -> 1000L * 1000 * 1000 * 1000 * 1000;
-          case "Ki" -> 1L << 10;
-          case "Mi" -> 1L << 20;
-          case "Gi" -> 1L << 30;
-          case "Ti" -> 1L << 40;
-          case "Pi" -> 1L << 50;
-          default ->
-              throw new IllegalArgumentException(
-                  "'" + text + "' is not a memory amount (use e.g. 512Mi, 4Gi or 1G)");
-        };
-    return exactLong(value.multiply(BigDecimal.valueOf(factor)), text, "whole bytes");
-  }
-
-  private static Matcher match(String text) {
+  /**
+   * The value of any Kubernetes quantity ({@code 500m}, {@code 2}, {@code 4Gi}, {@code 1.5G},
+   * {@code 1e3}, {@code 16389012Ki}): the one parser for specs, configuration and what the cluster
+   * reports.
+   */
+  public static BigDecimal amount(String text) {
     Matcher m = QUANTITY.matcher(text == null ? "" : text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a quantity (e.g. 2, 500m, 4Gi)");
     }
-    return m;
+    BigDecimal number = new BigDecimal(m.group(1));
+    String suffix = m.group(2) == null ? "" : m.group(2);
+    if (suffix.length() > 1 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')) {
+      return number.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
+    }
+    return switch (suffix) {
+      case "" -> number;
+      case "n" -> number.scaleByPowerOfTen(-9);
+      case "u" -> number.scaleByPowerOfTen(-6);
+      case "m" -> number.scaleByPowerOfTen(-3);
+      case "k" -> number.scaleByPowerOfTen(3);
+      case "M" -> number.scaleByPowerOfTen(6);
+      case "G" -> number.scaleByPowerOfTen(9);
+      case "T" -> number.scaleByPowerOfTen(12);
+      case "P" -> number.scaleByPowerOfTen(15);
+      case "E" -> number.scaleByPowerOfTen(18);
+      default -> number.multiply(BigDecimal.valueOf(2).pow(binaryPower(suffix)));
+    };
+  }
+
+  private static int binaryPower(String suffix) {
+    return 10 * ("KMGTPE".indexOf(suffix.charAt(0)) + 1);
+  }
+
+  /** Parses a CPU quantity ({@code 2}, {@code 0.5}, {@code 500m}) into millicores. */
+  public static long parseCpuMillis(String text) {
+    BigDecimal cores = amount(text);
+    if (text.trim().matches(".*[KMGTPE]i$")) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a CPU amount (use e.g. 2, 0.5 or 500m)");
+    }
+    return exactLong(cores.movePointRight(3), text, "a CPU amount in whole millicores (e.g. 500m)");
+  }
+
+  /** Parses a memory quantity ({@code 4Gi}, {@code 512Mi}, {@code 1G}, {@code 1000}) into bytes. */
+  public static long parseBytes(String text) {
+    return exactLong(amount(text), text, "whole bytes");
+  }
+
+  /** A quantity the cluster reports, in whole {@code unit}s rounded up, as its scheduler counts. */
+  public static long ceil(String text, int decimalPlaces) {
+    return amount(text)
+        .movePointRight(decimalPlaces)
+        .setScale(0, java.math.RoundingMode.CEILING)
+        .longValueExact();
   }
 
   private static long exactLong(BigDecimal value, String text, String expected) {
+    if (value.signum() < 0) {
+      throw new IllegalArgumentException("'" + text + "' cannot be negative");
+    }
     try {
       return value.stripTrailingZeros().longValueExact();
     } catch (ArithmeticException e) {

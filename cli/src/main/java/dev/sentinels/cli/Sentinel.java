@@ -1,8 +1,9 @@
 package dev.sentinels.cli;
 
 import dev.sentinels.cli.command.Commands;
-import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.command.ErrorReport;
 import dev.sentinels.cli.command.VersionProvider;
+import dev.sentinels.cli.support.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,15 +15,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Queue, run and track machine-learning experiments on Kubernetes.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:Success.",
-      "1:The operation or the job it waited for failed.",
-      "2:Invalid input: bad flags, arguments or job spec. Nothing was changed.",
-      "3:Not found: no such job, queue or priority class.",
-      "4:Cannot reach the cluster or a configured server.",
-      "5:Internal error (a bug: run with --debug and report the trace)."
-    })
+    exitCodeListHeading = "%nExit codes:%n")
 public final class Sentinel {
 
   @Option(
@@ -46,10 +39,15 @@ public final class Sentinel {
     for (Class<?> command : Commands.forArgs(args)) {
       commandLine.addSubcommand(command);
     }
+    java.util.Map<String, String> exitCodes = new java.util.LinkedHashMap<>();
+    for (String line : ExitCodes.TABLE) {
+      exitCodes.put(line.substring(0, line.indexOf(':')), line.substring(line.indexOf(':') + 1));
+    }
+    commandLine.getCommandSpec().usageMessage().exitCodeList(exitCodes);
     return commandLine
-        .setExitCodeExceptionMapper(ExitCodes::forException)
+        .setExitCodeExceptionMapper(ErrorReport::exitCode)
         .setExecutionExceptionHandler(
-            (e, failed, parseResult) -> ExitCodes.report(e, isDebug(parseResult), System.err))
+            (e, failed, parseResult) -> ErrorReport.report(e, isDebug(parseResult), System.err))
         .execute(args);
   }
 

@@ -4,13 +4,14 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.backend.RecordCodec;
 import dev.sentinels.cli.command.Commands;
 import dev.sentinels.cli.command.OutputOptions;
 import dev.sentinels.cli.command.Printer;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.RecordCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +40,12 @@ final class Training {
 
   private Training() {}
 
-  /** Runs the exercises; false when one failed (the cache then covers less). */
-  static boolean exercise() {
+  /**
+   * Runs the exercises; what went wrong, one line each, when a command did not end as it should
+   * (the cache then covers less, and the test says so).
+   */
+  static List<String> exercise() {
+    List<String> failures = new ArrayList<>();
     PrintStream out = System.out;
     PrintStream err = System.err;
     String home = System.getProperty(SentinelHome.PROPERTY);
@@ -50,19 +56,18 @@ final class Training {
       System.setErr(nowhere);
       scratch = Files.createTempDirectory("sentinel-training");
       for (Class<?> verb : Commands.ALL) {
-        Sentinel.run(verb.getAnnotation(Command.class).name(), "--help");
+        expect(failures, ExitCodes.OK, verb.getAnnotation(Command.class).name(), "--help");
       }
       records(nowhere);
       Path kubeconfig = Files.writeString(scratch.resolve("kubeconfig"), KUBECONFIG);
       // Port 1 refuses at once: the whole read path up to the socket, then the exit-4 message.
-      Sentinel.run("status", "--kubeconfig", kubeconfig.toString());
+      expect(failures, ExitCodes.UNREACHABLE, "status", "--kubeconfig", kubeconfig.toString());
       clientHello();
       System.setProperty(SentinelHome.PROPERTY, scratch.resolve("home").toString());
-      Sentinel.run("status", "--local");
-      Sentinel.run("priorities", "--local");
-      return true;
+      expect(failures, ExitCodes.OK, "status", "--local");
+      expect(failures, ExitCodes.OK, "priorities", "--local");
     } catch (IOException | RuntimeException e) {
-      return false; // best effort: a cache from less is still a cache
+      failures.add("training stopped: " + e); // a cache from less is still a cache
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -72,6 +77,14 @@ final class Training {
         System.setProperty(SentinelHome.PROPERTY, home);
       }
       delete(scratch);
+    }
+    return failures;
+  }
+
+  private static void expect(List<String> failures, int code, String... args) {
+    int exit = Sentinel.run(args);
+    if (exit != code) {
+      failures.add("sentinel " + String.join(" ", args) + " exited " + exit + ", not " + code);
     }
   }
 

@@ -3,7 +3,7 @@ package dev.sentinels.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.support.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 class SentinelTest {

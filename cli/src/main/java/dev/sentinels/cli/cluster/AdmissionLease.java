@@ -85,6 +85,14 @@ final class AdmissionLease {
     return identity;
   }
 
+  Duration duration() {
+    return duration;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
   /** Takes the lease if it is free, expired or ours; empty when someone else holds it. */
   Optional<Held> tryAcquire() {
     Lease lease = leases().withName(NAME).get();

@@ -5,7 +5,7 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.Quantities;
 import dev.sentinels.api.Resources;
-import dev.sentinels.cli.backend.JobEnvironment;
+import dev.sentinels.cli.engine.JobEnvironment;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;

@@ -2,27 +2,35 @@ package dev.sentinels.cli.cluster;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
-import dev.sentinels.cli.backend.RecordCodec;
+import dev.sentinels.cli.engine.port.JobStore;
+import dev.sentinels.cli.engine.port.StoredRecord;
+import dev.sentinels.cli.plugin.ResourceAlerts;
+import dev.sentinels.cli.support.RecordCodec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Job records as ConfigMaps, one per experiment ({@code sentinel-<id>}), labelled so lists filter
- * server-side by state, queue and user. Every update is conditional on the resourceVersion read
- * (optimistic concurrency): a concurrent writer makes it fail with {@link StaleRecordException}.
+ * server-side by state, queue and user. Every replace is conditional on the resourceVersion read
+ * (optimistic concurrency). Resource alert episodes live beside them ({@link AlertsConfigMap}).
  */
-final class JobRecordStore {
+final class JobRecordStore implements JobStore {
 
   /** Page size for lists: bounded memory per response, many records per round trip. */
   static final long PAGE_SIZE = 2000;
+
+  /** Conditional writes in flight at once during a pass: they hide the round-trip latency. */
+  private static final int WRITERS = 32;
+
+  private static final String RECORDS =
+      Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE + "," + Labels.COMPONENT + "=job-record";
 
   private final KubeAccess access;
   private final String namespace;
@@ -36,41 +44,22 @@ final class JobRecordStore {
     this(KubeAccess.of(client), namespace);
   }
 
-  /** A record as stored, with the resourceVersion that conditional updates must present. */
-  record Stored(JobRecord record, String resourceVersion) {}
-
-  /** Thrown when a conditional write lost against a concurrent one. Re-read and decide again. */
-  static final class StaleRecordException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StaleRecordException(String id) {
-      super("job " + id + " changed concurrently");
-    }
-  }
-
   static String objectName(String jobId) {
     return "sentinel-" + jobId;
   }
 
-  /** Creates the record; false when a record with this id exists already (pick another id). */
-  boolean create(JobRecord record) {
-    try {
-      access
-          .client()
-          .configMaps()
-          .inNamespace(namespace)
-          .resource(toConfigMap(record, null))
-          .create();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
-      }
-      throw e;
-    }
+  @Override
+  public int writeConcurrency() {
+    return WRITERS;
   }
 
-  Optional<Stored> get(String jobId) {
+  @Override
+  public boolean create(JobRecord record) {
+    return write(toConfigMap(record, null), true).isPresent();
+  }
+
+  @Override
+  public Optional<StoredRecord> get(String jobId) {
     var map =
         StreamingList.getOne(
             access.reads(), "/api/v1/namespaces/" + namespace + "/configmaps/" + objectName(jobId));
@@ -78,48 +67,48 @@ final class JobRecordStore {
       return Optional.empty();
     }
     return Optional.of(
-        new Stored(
+        new StoredRecord(
             RecordCodec.fromJson(map.path("data").get(Labels.RECORD_KEY).asString()),
             map.path("metadata").path("resourceVersion").asString()));
   }
 
-  /** Replaces the record if it is still at {@code resourceVersion}; returns the new version. */
-  Stored update(JobRecord record, String resourceVersion) {
+  @Override
+  public Optional<StoredRecord> replace(JobRecord record, String resourceVersion) {
+    return write(toConfigMap(record, resourceVersion), false)
+        .map(written -> new StoredRecord(record, written.getMetadata().getResourceVersion()));
+  }
+
+  /**
+   * Creates (no resourceVersion), or replaces conditionally; empty when the name is taken (create)
+   * or the object moved on or is gone (replace). A missing namespace on create is an error, not a
+   * taken name.
+   */
+  private Optional<ConfigMap> write(ConfigMap map, boolean create) {
     try {
-      ConfigMap written =
-          access
-              .client()
-              .configMaps()
-              .inNamespace(namespace)
-              .resource(toConfigMap(record, resourceVersion))
-              .update();
-      return new Stored(record, written.getMetadata().getResourceVersion());
+      var resource = access.client().configMaps().inNamespace(namespace).resource(map);
+      return Optional.of(create ? resource.create() : resource.update());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
-          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-        throw new StaleRecordException(record.id());
+          || (!create && e.getCode() == HttpURLConnection.HTTP_NOT_FOUND)) {
+        return Optional.empty();
       }
       throw e;
     }
   }
 
-  /** Records in any of {@code states} (all when empty), paginated and filtered server-side. */
-  List<Stored> list(JobState... states) {
-    StringBuilder selector =
-        new StringBuilder(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
-            .append(',')
-            .append(Labels.COMPONENT)
-            .append("=job-record");
-    if (states.length > 0) {
+  @Override
+  public List<StoredRecord> list(Set<JobState> states) {
+    StringBuilder selector = new StringBuilder(RECORDS);
+    if (!states.isEmpty()) {
       selector.append(',').append(Labels.STATE).append(" in (");
-      selector.append(String.join(",", Arrays.stream(states).map(JobState::display).toList()));
+      selector.append(String.join(",", states.stream().map(JobState::display).toList()));
       selector.append(')');
     }
     return listSelected(selector.toString());
   }
 
-  private List<Stored> listSelected(String selector) {
-    List<Stored> result = new ArrayList<>();
+  private List<StoredRecord> listSelected(String selector) {
+    List<StoredRecord> result = new ArrayList<>();
     StreamingList.each(
         access.reads(),
         "/api/v1/namespaces/" + namespace + "/configmaps",
@@ -130,7 +119,7 @@ final class JobRecordStore {
           var data = item.fields().get("data");
           if (data != null && data.hasNonNull(Labels.RECORD_KEY)) {
             result.add(
-                new Stored(
+                new StoredRecord(
                     RecordCodec.fromJson(data.get(Labels.RECORD_KEY).asString()),
                     item.resourceVersion()));
           }
@@ -138,50 +127,18 @@ final class JobRecordStore {
     return result;
   }
 
-  /** Records with plugin work pending, found by label server-side (few at any time). */
-  List<Stored> pendingHooks() {
-    return listSelected(
-        Labels.MANAGED_BY
-            + "="
-            + Labels.MANAGED_BY_VALUE
-            + ","
-            + Labels.COMPONENT
-            + "=job-record,"
-            + Labels.HOOKS
-            + "=pending");
+  /** Found by label server-side: few at any time. */
+  @Override
+  public List<JobRecord> pendingHooks() {
+    return listSelected(RECORDS + "," + Labels.HOOKS + "=pending").stream()
+        .map(StoredRecord::record)
+        .toList();
   }
 
-  /**
-   * Applies {@code change} to the current record and writes it conditionally, re-reading on
-   * conflict; {@code change} returns null to leave it. Empty when declined or gone.
-   */
-  Optional<JobRecord> update(String jobId, java.util.function.UnaryOperator<JobRecord> change) {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      Optional<Stored> stored = get(jobId);
-      if (stored.isEmpty()) {
-        return Optional.empty();
-      }
-      JobRecord next = change.apply(stored.get().record());
-      if (next == null) {
-        return Optional.empty();
-      }
-      try {
-        update(next, stored.get().resourceVersion());
-        return Optional.of(next);
-      } catch (StaleRecordException e) {
-        // re-read and decide again
-      }
-    }
-    throw new StaleRecordException(jobId);
-  }
-
-  private static boolean isRecord(ConfigMap map) {
-    return map.getData() != null && map.getData().containsKey(Labels.RECORD_KEY);
-  }
-
-  static Stored fromConfigMap(ConfigMap map) {
-    JobRecord record = RecordCodec.fromJson(map.getData().get(Labels.RECORD_KEY));
-    return new Stored(record, map.getMetadata().getResourceVersion());
+  @Override
+  public ResourceAlerts.EpisodeStore alertEpisodes() {
+    return new AlertsConfigMap(
+        access, namespace, map -> write(map, map.getMetadata().getResourceVersion() == null));
   }
 
   private ConfigMap toConfigMap(JobRecord record, String resourceVersion) {

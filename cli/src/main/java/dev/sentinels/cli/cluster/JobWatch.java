@@ -1,8 +1,8 @@
 package dev.sentinels.cli.cluster;
 
 import dev.sentinels.api.JobRecord;
-import dev.sentinels.cli.backend.RecordCodec;
-import dev.sentinels.cli.backend.Sleeping;
+import dev.sentinels.cli.support.RecordCodec;
+import dev.sentinels.cli.support.Sleeping;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,15 +1,12 @@
 package dev.sentinels.cli.cluster;
 
-import dev.sentinels.cli.backend.SentinelException;
+import dev.sentinels.cli.support.SentinelException;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -109,22 +106,6 @@ public final class KubeConnection {
     }
     Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
     return Files.isRegularFile(home) ? home : null;
-  }
-
-  /**
-   * Whether {@code e} means the server could not be reached (as opposed to refused the request).
-   */
-  public static boolean isUnreachable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException
-          || t instanceof UnknownHostException
-          || t instanceof HttpConnectTimeoutException
-          || t instanceof java.net.NoRouteToHostException
-          || t instanceof javax.net.ssl.SSLHandshakeException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String oneLine(String text) {

@@ -2,18 +2,23 @@ package dev.sentinels.cli.cluster;
 
 /** Label and annotation keys Sentinels puts on Kubernetes objects. */
 final class Labels {
-  static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-  static final String MANAGED_BY_VALUE = "sentinels";
-  static final String COMPONENT = "app.kubernetes.io/component";
+  /** Kubernetes' recommended labels, and Sentinels' own under its domain. */
+  private static final String RECOMMENDED = "app.kubernetes.io/";
 
-  static final String JOB_ID = "sentinels.dev/job-id";
-  static final String QUEUE = "sentinels.dev/queue";
-  static final String STATE = "sentinels.dev/state";
-  static final String PRIORITY = "sentinels.dev/priority";
-  static final String USER = "sentinels.dev/user";
+  private static final String OURS = "sentinels.dev/";
+
+  static final String MANAGED_BY = RECOMMENDED + "managed-by";
+  static final String MANAGED_BY_VALUE = "sentinels";
+  static final String COMPONENT = RECOMMENDED + "component";
+
+  static final String JOB_ID = OURS + "job-id";
+  static final String QUEUE = OURS + "queue";
+  static final String STATE = OURS + "state";
+  static final String PRIORITY = OURS + "priority";
+  static final String USER = OURS + "user";
 
   /** {@code pending} while plugin work for a terminal transition is undelivered. */
-  static final String HOOKS = "sentinels.dev/hooks";
+  static final String HOOKS = OURS + "hooks";
 
   static final String RECORD_KEY = "record.json";
 

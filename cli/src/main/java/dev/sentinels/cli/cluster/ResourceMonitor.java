@@ -1,8 +1,9 @@
 package dev.sentinels.cli.cluster;
 
+import dev.sentinels.api.Quantities;
 import dev.sentinels.api.Resources;
-import dev.sentinels.cli.backend.NodeView;
-import io.fabric8.kubernetes.api.model.Quantity;
+import dev.sentinels.cli.engine.port.Capacity;
+import dev.sentinels.cli.engine.port.NodeView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,16 +19,14 @@ import tools.jackson.databind.node.MissingNode;
  */
 final class ResourceMonitor {
 
-  /** The nodes, and where each Sentinels job's pod is bound (job id to node name). */
-  record Snapshot(List<NodeView> nodes, Map<String, String> boundJobs) {}
-
   private final KubeAccess access;
 
   ResourceMonitor(KubeAccess access) {
     this.access = access;
   }
 
-  Snapshot read() {
+  /** The nodes, and where each Sentinels job's pod is bound (job id to node name). */
+  Capacity read() {
     Map<String, Resources> requested = new HashMap<>();
     Map<String, Integer> podCounts = new HashMap<>();
     Map<String, String> boundJobs = new HashMap<>();
@@ -62,14 +61,14 @@ final class ResourceMonitor {
           nodes.add(
               new NodeView(
                   node.name(),
-                  resources(quantities(status.path("allocatable"))),
+                  resources(status.path("allocatable")),
                   requested.getOrDefault(node.name(), Resources.ZERO),
                   podCounts.getOrDefault(node.name(), 0),
                   isReady(status),
                   !spec.path("unschedulable").asBoolean(false)));
         });
     nodes.sort(java.util.Comparator.comparing(NodeView::name));
-    return new Snapshot(List.copyOf(nodes), Map.copyOf(boundJobs));
+    return new Capacity(nodes, boundJobs, false);
   }
 
   private static boolean isReady(JsonNode status) {
@@ -102,50 +101,29 @@ final class ResourceMonitor {
             Math.max(containers.memoryBytes(), init.memoryBytes()),
             Math.max(containers.gpus(), init.gpus()));
     if (spec.has("overhead")) {
-      total = total.plus(resources(quantities(spec.path("overhead"))));
+      total = total.plus(resources(spec.path("overhead")));
     }
     return total;
   }
 
   /** A container's requests; a limit without a request counts as the request, as in Kubernetes. */
   private static Resources containerRequests(JsonNode requirements) {
-    Map<String, Quantity> merged = new HashMap<>(quantities(requirements.path("limits")));
-    merged.putAll(quantities(requirements.path("requests")));
+    var merged = StreamingList.MAPPER.createObjectNode();
+    requirements.path("limits").properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
+    requirements.path("requests").properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
     return resources(merged);
   }
 
-  private static Map<String, Quantity> quantities(JsonNode map) {
-    Map<String, Quantity> result = new HashMap<>();
-    for (var entry : map.properties()) {
-      result.put(entry.getKey(), new Quantity(entry.getValue().asString()));
-    }
-    return result;
+  private static Resources resources(JsonNode quantities) {
+    return new Resources(
+        amount(quantities, "cpu", 3),
+        amount(quantities, "memory", 0),
+        amount(quantities, JobLauncher.GPU_RESOURCE, 0));
   }
 
-  static Resources resources(Map<String, Quantity> quantities) {
-    if (quantities == null) {
-      return Resources.ZERO;
-    }
-    Quantity cpu = quantities.get("cpu");
-    Quantity memory = quantities.get("memory");
-    Quantity gpu = quantities.get(JobLauncher.GPU_RESOURCE);
-    // fabric8's numeric form understands every quantity syntax (exponents included).
-    return new Resources(
-        cpu == null
-            ? 0
-            : Quantity.getAmountInBytes(cpu)
-                .movePointRight(3)
-                .setScale(0, java.math.RoundingMode.CEILING)
-                .longValueExact(),
-        memory == null
-            ? 0
-            : Quantity.getAmountInBytes(memory)
-                .setScale(0, java.math.RoundingMode.CEILING)
-                .longValueExact(),
-        gpu == null
-            ? 0
-            : Quantity.getAmountInBytes(gpu)
-                .setScale(0, java.math.RoundingMode.CEILING)
-                .longValueExact());
+  /** Rounded up, as the scheduler counts: 0.0001 cpu still takes a millicore. */
+  private static long amount(JsonNode quantities, String name, int decimalPlaces) {
+    JsonNode value = quantities.get(name);
+    return value == null || value.isNull() ? 0 : Quantities.ceil(value.asString(), decimalPlaces);
   }
 }

@@ -1,12 +1,14 @@
 package dev.sentinels.cli.command;
 
-import dev.sentinels.cli.backend.Backend;
-import dev.sentinels.cli.backend.SentinelException;
 import dev.sentinels.cli.cluster.KubeConnection;
 import dev.sentinels.cli.cluster.KubernetesBackend;
 import dev.sentinels.cli.config.SentinelConfig;
 import dev.sentinels.cli.config.SentinelHome;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.engine.port.Backend;
 import dev.sentinels.cli.local.LocalBackend;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.SentinelException;
 import java.time.Clock;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -39,7 +41,11 @@ public final class BackendOptions {
    * $SENTINEL_HOME/config.yaml} says ({@code backend:}); else the cluster when a kubeconfig (or
    * {@code --kubeconfig}/{@code --context}) is there, the local backend when not.
    */
-  public Backend open() {
+  public Engine open() {
+    return new Engine(backend(), Clock.systemUTC());
+  }
+
+  private Backend backend() {
     SentinelHome home = SentinelHome.resolve();
     if (local) {
       return LocalBackend.open(home, Clock.systemUTC());

@@ -1,8 +1,9 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.api.JobRecord;
-import dev.sentinels.cli.backend.Backend;
-import dev.sentinels.cli.backend.SentinelException;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.SentinelException;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,12 +23,12 @@ final class CancelCommand extends BackendCommand {
   String reason;
 
   @Override
-  int run(Backend backend) {
+  int run(Engine engine) {
     int exit = ExitCodes.OK;
     String user = System.getProperty("user.name");
     for (String id : jobIds) {
       try {
-        JobRecord job = backend.cancel(id, reason != null ? reason : "Cancelled by " + user);
+        JobRecord job = engine.cancel(id, reason != null ? reason : "Cancelled by " + user);
         out().println("job/" + job.id() + " cancelled");
       } catch (SentinelException e) {
         // Keep going: one bad id should not spare the others.

@@ -2,7 +2,8 @@ package dev.sentinels.cli.command;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.plugin.RunSummary;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,11 +34,11 @@ final class CompareCommand extends BackendCommand {
   String second;
 
   @Override
-  int run(Backend backend) {
-    JobRecord a = backend.get(first);
-    JobRecord b = backend.get(second);
-    Optional<RunSummary> runA = backend.hooks().queryTracking(t -> t.run(a));
-    Optional<RunSummary> runB = backend.hooks().queryTracking(t -> t.run(b));
+  int run(Engine engine) {
+    JobRecord a = engine.get(first);
+    JobRecord b = engine.get(second);
+    Optional<RunSummary> runA = engine.hooks().queryTracking(t -> t.run(a));
+    Optional<RunSummary> runB = engine.hooks().queryTracking(t -> t.run(b));
     Instant now = Instant.now();
     Map<String, String[]> rows = new LinkedHashMap<>();
     rows.put("state", new String[] {a.state().display(), b.state().display()});

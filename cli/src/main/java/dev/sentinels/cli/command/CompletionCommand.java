@@ -1,5 +1,6 @@
 package dev.sentinels.cli.command;
 
+import dev.sentinels.cli.support.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -37,7 +38,7 @@ final class CompletionCommand implements Callable<Integer> {
                   + AutoComplete.bash("sentinel", root));
       case "fish" -> System.out.print(FishCompletion.script("sentinel", root));
       default ->
-          throw new dev.sentinels.cli.backend.SentinelException(
+          throw new dev.sentinels.cli.support.SentinelException(
               ExitCodes.USAGE, "SHELL: '" + shell + "' is not supported; use bash, zsh or fish");
     }
     return ExitCodes.OK;

@@ -4,7 +4,9 @@ import dev.sentinels.api.DataMount;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.engine.port.DescribeSection;
+import dev.sentinels.cli.support.ExitCodes;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
@@ -24,8 +26,8 @@ final class DescribeCommand extends BackendCommand {
   String jobId;
 
   @Override
-  int run(Backend backend) {
-    JobRecord job = backend.get(jobId);
+  int run(Engine engine) {
+    JobRecord job = engine.get(jobId);
     PrintStream out = out();
     if (output.structured()) {
       Printer.structured(out, output.format(), job);
@@ -83,7 +85,7 @@ final class DescribeCommand extends BackendCommand {
     for (Transition t : job.timeline()) {
       out.printf("  %-24s %-10s %s%n", t.at(), t.state(), t.reason() == null ? "" : t.reason());
     }
-    for (Backend.DescribeSection section : backend.describeDetails(jobId)) {
+    for (DescribeSection section : engine.describe(job)) {
       out.println(section.title() + ":");
       section.lines().forEach(line -> out.println("  " + line));
     }

@@ -2,7 +2,8 @@ package dev.sentinels.cli.command;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,9 +23,9 @@ final class HistoryCommand extends BackendCommand {
   int limit = 50;
 
   @Override
-  int run(Backend backend) {
+  int run(Engine engine) {
     List<JobRecord> jobs =
-        backend.list(EnumSet.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)).stream()
+        engine.list(EnumSet.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)).stream()
             .sorted((a, b) -> b.finishedAt().compareTo(a.finishedAt()))
             .limit(limit)
             .toList();

@@ -1,7 +1,8 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.api.JobRecord;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.Sleeping;
 import java.io.PrintStream;
 import java.time.Instant;
 
@@ -15,7 +16,7 @@ final class JobFollower {
 
   private JobFollower() {}
 
-  static JobRecord followToEnd(Backend backend, JobRecord start, PrintStream progress) {
+  static JobRecord followToEnd(Engine engine, JobRecord start, PrintStream progress) {
     JobRecord job = start;
     String shown = null;
     while (true) {
@@ -28,14 +29,12 @@ final class JobFollower {
       if (job.state().isTerminal()) {
         return job;
       }
-      try {
-        Thread.sleep(POLL_MILLIS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      Sleeping.sleep(POLL_MILLIS);
+      if (Thread.currentThread().isInterrupted()) {
         return job;
       }
-      backend.admit(); // admits it when it fits, and records its progress
-      job = backend.get(job.id());
+      engine.admit(); // admits it when it fits, and records its progress
+      job = engine.get(job.id());
     }
   }
 }

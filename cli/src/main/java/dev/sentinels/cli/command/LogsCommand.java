@@ -1,6 +1,7 @@
 package dev.sentinels.cli.command;
 
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,8 +21,8 @@ final class LogsCommand extends BackendCommand {
   Integer tail;
 
   @Override
-  int run(Backend backend) {
-    backend.logs(jobId, follow, tail, out());
+  int run(Engine engine) {
+    engine.logs(jobId, follow, tail, out());
     return ExitCodes.OK;
   }
 }

@@ -1,7 +1,8 @@
 package dev.sentinels.cli.command;
 
-import dev.sentinels.cli.backend.Backend;
-import dev.sentinels.cli.backend.NodeView;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.engine.port.NodeView;
+import dev.sentinels.cli.support.ExitCodes;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,8 +16,8 @@ final class NodesCommand extends BackendCommand {
   @Mixin OutputOptions output;
 
   @Override
-  int run(Backend backend) {
-    List<NodeView> nodes = backend.nodes();
+  int run(Engine engine) {
+    List<NodeView> nodes = engine.nodes();
     switch (output.format()) {
       case json, yaml -> Printer.structured(out(), output.format(), nodes);
       case name -> nodes.forEach(n -> out().println(n.name()));

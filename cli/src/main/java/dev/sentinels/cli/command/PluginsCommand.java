@@ -1,7 +1,8 @@
 package dev.sentinels.cli.command;
 
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.plugin.PluginHost;
+import dev.sentinels.cli.support.ExitCodes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,8 @@ final class PluginsCommand extends BackendCommand {
   @Mixin OutputOptions output;
 
   @Override
-  int run(Backend backend) {
-    PluginHost host = backend.hooks().inventory();
+  int run(Engine engine) {
+    PluginHost host = engine.hooks().inventory();
     List<Map<String, Object>> items = new ArrayList<>();
     boolean broken = false;
     for (PluginHost.PluginStatus status : host.statuses()) {
@@ -64,7 +65,7 @@ final class PluginsCommand extends BackendCommand {
         }
       }
     }
-    var problem = backend.hooks().configProblem();
+    var problem = engine.hooks().configProblem();
     problem.ifPresent(p -> System.err.println("error: plugins configuration: " + p));
     return broken || problem.isPresent() ? ExitCodes.FAILED : ExitCodes.OK;
   }

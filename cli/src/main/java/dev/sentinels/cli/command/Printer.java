@@ -1,6 +1,6 @@
 package dev.sentinels.cli.command;
 
-import dev.sentinels.cli.backend.RecordCodec;
+import dev.sentinels.cli.support.RecordCodec;
 import java.io.PrintStream;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.dataformat.yaml.YAMLMapper;

@@ -2,7 +2,8 @@ package dev.sentinels.cli.command;
 
 import dev.sentinels.api.PriorityClass;
 import dev.sentinels.api.QueueConfig;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ final class PrioritiesCommand extends BackendCommand {
   @Mixin OutputOptions output;
 
   @Override
-  int run(Backend backend) {
-    QueueConfig config = backend.queueConfig();
+  int run(Engine engine) {
+    QueueConfig config = engine.queueConfig();
     List<PriorityClass> classes =
         config.priorityClasses().stream()
             .sorted(Comparator.comparingInt(PriorityClass::value).reversed())

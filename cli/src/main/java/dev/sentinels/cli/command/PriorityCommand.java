@@ -1,7 +1,8 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.api.JobRecord;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -27,8 +28,8 @@ final class PriorityCommand {
     String priorityClass;
 
     @Override
-    int run(Backend backend) {
-      JobRecord job = backend.setPriority(jobId, priorityClass);
+    int run(Engine engine) {
+      JobRecord job = engine.setPriority(jobId, priorityClass);
       out()
           .println(
               "job/"

@@ -1,9 +1,10 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.api.JobRecord;
-import dev.sentinels.cli.backend.Backend;
-import dev.sentinels.cli.backend.QueueView;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.engine.QueueView;
 import dev.sentinels.cli.queue.Decision;
+import dev.sentinels.cli.support.ExitCodes;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ final class QueueCommand extends BackendCommand {
   String onlyQueue;
 
   @Override
-  int run(Backend backend) {
-    QueueView view = backend.queue();
+  int run(Engine engine) {
+    QueueView view = engine.queue();
     Instant now = Instant.now();
     List<Decision> decisions = new ArrayList<>();
     for (Decision d : view.plan().decisions()) {

@@ -1,8 +1,9 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.api.QueueConfig;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.queue.QueueUsage;
+import dev.sentinels.cli.support.ExitCodes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,9 @@ final class QueuesCommand extends BackendCommand {
   @Mixin OutputOptions output;
 
   @Override
-  int run(Backend backend) {
-    QueueConfig config = backend.queueConfig();
-    Map<String, QueueUsage> usage = backend.queue().plan().queues();
+  int run(Engine engine) {
+    QueueConfig config = engine.queueConfig();
+    Map<String, QueueUsage> usage = engine.queue().plan().queues();
     List<Map<String, Object>> items = new ArrayList<>();
     for (QueueConfig.Queue q : config.queues().values()) {
       QueueUsage u = usage.get(q.name());

@@ -1,7 +1,8 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.api.plugin.RunSummary;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +29,12 @@ final class RunsCommand extends BackendCommand {
   static final int KEY_METRICS = 3;
 
   @Override
-  int run(Backend backend) {
+  int run(Engine engine) {
     if (limit < 1) {
-      throw dev.sentinels.cli.backend.SentinelException.invalid(
+      throw dev.sentinels.cli.support.SentinelException.invalid(
           "--limit: must be at least 1, got " + limit);
     }
-    List<RunSummary> runs = backend.hooks().queryTracking(t -> t.runs(project, limit));
+    List<RunSummary> runs = engine.hooks().queryTracking(t -> t.runs(project, limit));
     switch (output.format()) {
       case json, yaml -> Printer.structured(out(), output.format(), runs);
       case name -> runs.forEach(r -> out().println(r.jobId() == null ? r.runId() : r.jobId()));

@@ -1,6 +1,7 @@
 package dev.sentinels.cli.command;
 
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 final class SchedulerCommand extends BackendCommand {
 
   @Override
-  int run(Backend backend) {
+  int run(Engine engine) {
     AtomicBoolean stop = new AtomicBoolean();
     // Not Thread.join: after the loop the main thread calls System.exit, which waits for hooks.
     CountDownLatch stopped = new CountDownLatch(1);
@@ -34,9 +35,9 @@ final class SchedulerCommand extends BackendCommand {
             },
             "sentinel-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.err.println("sentinel scheduler on " + backend.target());
+    System.err.println("sentinel scheduler on " + engine.target());
     try {
-      backend.runScheduler(stop, System.err);
+      engine.runScheduler(stop, System.err);
     } finally {
       stopped.countDown();
     }

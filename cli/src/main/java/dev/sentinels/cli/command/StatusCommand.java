@@ -2,7 +2,8 @@ package dev.sentinels.cli.command;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,26 +51,26 @@ final class StatusCommand extends BackendCommand {
   static final Duration RECENT = Duration.ofHours(24);
 
   @Override
-  int run(Backend backend) {
+  int run(Engine engine) {
     PrintStream out = out();
     if (watch) {
-      Watching.follow(backend, () -> select(backend), this::shows, output, out);
+      Watching.follow(engine, () -> select(engine), this::shows, output, out);
     } else {
-      print(out, select(backend), output, Instant.now());
+      print(out, select(engine), output, Instant.now());
     }
     return ExitCodes.OK;
   }
 
-  private List<JobRecord> select(Backend backend) {
+  private List<JobRecord> select(Engine engine) {
     if (!jobIds.isEmpty()) {
       List<JobRecord> jobs = new ArrayList<>();
       for (String id : jobIds) {
-        jobs.add(backend.get(id));
+        jobs.add(engine.get(id));
       }
       return jobs;
     }
     List<JobRecord> jobs = new ArrayList<>();
-    for (JobRecord job : backend.list(states)) {
+    for (JobRecord job : engine.list(states)) {
       if (shows(job)) {
         jobs.add(job);
       }

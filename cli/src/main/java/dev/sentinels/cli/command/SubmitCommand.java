@@ -3,10 +3,11 @@ package dev.sentinels.cli.command;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.queue.Decision;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
+import dev.sentinels.cli.support.ExitCodes;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ final class SubmitCommand extends BackendCommand {
   List<String> command = new ArrayList<>();
 
   @Override
-  int run(Backend backend) {
+  int run(Engine engine) {
     SpecOverrides overrides = new SpecOverrides();
     sets.forEach(overrides::set);
     Optional.ofNullable(name).ifPresent(overrides::name);
@@ -90,29 +91,29 @@ final class SubmitCommand extends BackendCommand {
     if (!command.isEmpty()) {
       overrides.command(command);
     }
-    SpecReader reader = new SpecReader(backend.queueConfig());
+    SpecReader reader = new SpecReader(engine.queueConfig());
     JobSpec jobSpec = file != null ? reader.read(file, overrides) : reader.fromOverrides(overrides);
 
-    JobRecord record = backend.submit(jobSpec);
+    JobRecord record = engine.submit(jobSpec);
     PrintStream out = out();
     switch (output.format()) {
       case json, yaml -> Printer.structured(out, output.format(), record);
       case name -> out.println(record.id());
-      default -> out.println(summary(backend, record));
+      default -> out.println(summary(engine, record));
     }
     if (!waitForEnd) {
       return ExitCodes.OK;
     }
-    JobRecord last = JobFollower.followToEnd(backend, record, System.err);
+    JobRecord last = JobFollower.followToEnd(engine, record, System.err);
     return last.state() == JobState.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
-  private static String summary(Backend backend, JobRecord record) {
+  private static String summary(Engine engine, JobRecord record) {
     String head = "job/" + record.id() + " submitted to queue " + record.spec().queueOrDefault();
     if (record.state() != JobState.QUEUED) {
       return head + ": " + record.state().display().toLowerCase();
     }
-    var queue = backend.queue();
+    var queue = engine.queue();
     Optional<Decision> decision = queue.plan().decision(record.id());
     return decision
         .map(

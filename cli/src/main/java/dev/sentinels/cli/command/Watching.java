@@ -1,7 +1,7 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.api.JobRecord;
-import dev.sentinels.cli.backend.Backend;
+import dev.sentinels.cli.engine.Engine;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code --watch}: after the listing, prints a job's row again whenever its state, reason or node
- * changes, as {@code kubectl get -w} does. Changes come from the backend's watch.
+ * changes, as {@code kubectl get -w} does. Changes come from the engine's watch.
  */
 final class Watching {
 
@@ -24,7 +24,7 @@ final class Watching {
    * follows its jobs and any new one {@code wanted} accepts, until interrupted (Ctrl-C).
    */
   static void follow(
-      Backend backend,
+      Engine engine,
       Supplier<List<JobRecord>> listing,
       Predicate<JobRecord> wanted,
       OutputOptions output,
@@ -33,7 +33,7 @@ final class Watching {
     OutputOptions rows = new OutputOptions();
     rows.format = output.format;
     rows.noHeaders = true;
-    backend.watch(
+    engine.watch(
         () -> {
           List<JobRecord> shown = listing.get();
           StatusCommand.print(out, shown, output, Instant.now());

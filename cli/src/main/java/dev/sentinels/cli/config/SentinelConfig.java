@@ -2,9 +2,10 @@ package dev.sentinels.cli.config;
 
 import dev.sentinels.api.Quantities;
 import dev.sentinels.api.QueueConfig;
-import dev.sentinels.cli.backend.SentinelException;
 import dev.sentinels.cli.spec.Formats;
 import dev.sentinels.cli.spec.QueueConfigReader;
+import dev.sentinels.cli.support.Durations;
+import dev.sentinels.cli.support.SentinelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -98,7 +99,7 @@ public record SentinelConfig(
       if (local.get("idleTimeout") != null) {
         String text = local.get("idleTimeout").toString();
         idle =
-            Formats.duration(text)
+            Durations.parse(text)
                 .orElseThrow(
                     () ->
                         invalid(

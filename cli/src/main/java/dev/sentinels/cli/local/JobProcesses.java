@@ -1,6 +1,6 @@
 package dev.sentinels.cli.local;
 
-import dev.sentinels.cli.backend.Sleeping;
+import dev.sentinels.cli.support.Sleeping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

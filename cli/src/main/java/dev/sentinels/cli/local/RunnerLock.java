@@ -177,7 +177,7 @@ final class RunnerLock implements AutoCloseable {
             "-XX:TieredStopAtLevel=1",
             "-Xmx256m",
             "-D" + SentinelHome.PROPERTY + "=" + home.dir(),
-            "-D" + LocalBackend.DETACHED_PROPERTY + "=true"));
+            "-D" + LocalRuntime.DETACHED_PROPERTY + "=true"));
     String plugins = System.getProperty(PluginHost.PLUGINS_DIR_PROPERTY);
     if (plugins != null) { // the runner delivers with the plugins this CLI ships with
       argv.add("-D" + PluginHost.PLUGINS_DIR_PROPERTY + "=" + plugins);

@@ -3,6 +3,7 @@ package dev.sentinels.cli.plugin;
 import dev.sentinels.api.plugin.PluginConfig;
 import dev.sentinels.api.plugin.PluginConfigException;
 import dev.sentinels.api.plugin.Secret;
+import dev.sentinels.cli.support.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** A plugin's section as parsed YAML, with secret references resolved on demand. */
 final class MapPluginConfig implements PluginConfig {
-
-  private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
 
   private final String pluginId;
   private final String source;
@@ -101,18 +98,10 @@ final class MapPluginConfig implements PluginConfig {
   }
 
   private Duration parseDuration(String key, String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      throw invalid(key, "\"" + text + "\" is not a duration; use e.g. 500ms, 30s, 5m, 2h");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return Durations.parse(text.trim())
+        .orElseThrow(
+            () ->
+                invalid(key, "\"" + text + "\" is not a duration; use e.g. 500ms, 30s, 5m, 1h30m"));
   }
 
   @Override

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The {@code plugins:} section: one mapping per plugin id, plus host sections ({@code alerts}).
- * Read by {@code dev.sentinels.cli.spec.PluginsConfigReader} from the cluster's {@code
+ * Read by {@code dev.sentinels.cli.plugin.PluginsConfigReader} from the cluster's {@code
  * sentinel-config} ConfigMap (key {@code plugins.yaml}) or from {@code $SENTINEL_HOME/config.yaml}.
  *
  * @param source where it was read, for messages

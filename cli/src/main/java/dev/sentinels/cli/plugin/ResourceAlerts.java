@@ -1,12 +1,10 @@
 package dev.sentinels.cli.plugin;
 
-import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.plugin.Notifier;
 import dev.sentinels.api.plugin.PluginConfig;
 import dev.sentinels.api.plugin.ResourceAlert;
-import dev.sentinels.cli.backend.NodeView;
-import dev.sentinels.cli.backend.QueueView;
-import dev.sentinels.cli.queue.WaitReason;
+import dev.sentinels.cli.support.Retry;
+import dev.sentinels.cli.support.Retry.Attempt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,42 +105,6 @@ public final class ResourceAlerts {
     return Optional.ofNullable(settings.waitingLongerThan());
   }
 
-  /**
-   * What the alerts look at, from any backend's queue and nodes: jobs waiting for capacity longer
-   * than the threshold, and the GPU (else CPU) requests against what accepting nodes have.
-   */
-  public Observation observe(QueueView view, List<NodeView> nodes, Instant now) {
-    int tooLong = 0;
-    Duration longest = Duration.ZERO;
-    Duration threshold = settings.waitingLongerThan();
-    for (var decision : view.plan().waiting()) {
-      JobRecord record = view.pending().get(decision.jobId());
-      if (record == null || !(decision.reason() instanceof WaitReason.InsufficientCapacity)) {
-        continue;
-      }
-      Duration waited = Duration.between(record.submittedAt(), now);
-      if (threshold != null && waited.compareTo(threshold) > 0) {
-        tooLong++;
-        longest = waited.compareTo(longest) > 0 ? waited : longest;
-      }
-    }
-    long gpus = 0;
-    long gpusRequested = 0;
-    long cpu = 0;
-    long cpuRequested = 0;
-    for (NodeView node : nodes) {
-      if (node.accepting()) {
-        gpus += node.allocatable().gpus();
-        gpusRequested += node.requested().gpus();
-        cpu += node.allocatable().cpuMillis();
-        cpuRequested += node.requested().cpuMillis();
-      }
-    }
-    return gpus > 0
-        ? new Observation(tooLong, longest, (double) gpusRequested / gpus, "GPU")
-        : new Observation(tooLong, longest, cpu == 0 ? 0 : (double) cpuRequested / cpu, "CPU");
-  }
-
   /** Moves each kind's episode along; sends what is due. Never throws for a notifier. */
   public void check(Observation now, EpisodeStore store) {
     if (settings.waitingLongerThan() != null) {
@@ -172,42 +134,55 @@ public final class ResourceAlerts {
     }
   }
 
+  /** Conditional writes lost in a row before a check leaves the episode for the next one. */
+  private static final int WRITE_ATTEMPTS = 5;
+
+  /** Moves the episode on as far as it goes now; each write is one phase, then it looks again. */
   private void step(String kind, boolean condition, String summary, EpisodeStore store) {
-    for (int attempt = 0; attempt < 5; attempt++) {
-      var read = store.read();
-      Map<String, String> state = new HashMap<>(read.getKey());
-      String phase = state.getOrDefault(kind + ".phase", "closed");
-      Instant now = clock.instant();
-      String retryAt = state.get(kind + ".retryAt");
-      if (retryAt != null && now.isBefore(Instant.parse(retryAt))) {
-        return;
-      }
-      if (phase.equals("closed") && condition) {
-        state.put(kind + ".phase", "opening");
-        state.put(kind + ".since", now.toString());
-        state.put(kind + ".summary", summary);
-      } else if (phase.equals("open") && !condition) {
-        state.put(kind + ".phase", "clearing");
-      } else if (phase.equals("opening") || phase.equals("clearing")) {
-        String claim = state.get(kind + ".claim");
-        if (claim != null
-            && !claim.startsWith(owner + " ")
-            && now.isBefore(Instant.parse(claim.substring(claim.lastIndexOf(' ') + 1)))) {
-          return; // another process is sending it
-        }
-        state.put(kind + ".claim", owner + " " + now.plus(CLAIM_FOR));
-        if (!store.write(state, read.getValue())) {
-          continue;
-        }
-        deliver(kind, phase, state, store);
-        return;
-      } else {
-        return; // nothing changes
-      }
-      if (store.write(state, read.getValue())) {
-        attempt = -1; // written: take the next step (deliver) at once
-      }
+    boolean moved =
+        Retry.upToOrElse(WRITE_ATTEMPTS, () -> stepOnce(kind, condition, summary, store), false);
+    if (moved) {
+      step(kind, condition, summary, store);
     }
+  }
+
+  /**
+   * One look: settled true when it moved the phase on (look again), false when nothing is due now;
+   * not settled when another process wrote first.
+   */
+  private Attempt<Boolean> stepOnce(
+      String kind, boolean condition, String summary, EpisodeStore store) {
+    var read = store.read();
+    Map<String, String> state = new HashMap<>(read.getKey());
+    String phase = state.getOrDefault(kind + ".phase", "closed");
+    Instant now = clock.instant();
+    String retryAt = state.get(kind + ".retryAt");
+    if (retryAt != null && now.isBefore(Instant.parse(retryAt))) {
+      return Attempt.done(false);
+    }
+    if (phase.equals("closed") && condition) {
+      state.put(kind + ".phase", "opening");
+      state.put(kind + ".since", now.toString());
+      state.put(kind + ".summary", summary);
+    } else if (phase.equals("open") && !condition) {
+      state.put(kind + ".phase", "clearing");
+    } else if (phase.equals("opening") || phase.equals("clearing")) {
+      String claim = state.get(kind + ".claim");
+      if (claim != null
+          && !claim.startsWith(owner + " ")
+          && now.isBefore(Instant.parse(claim.substring(claim.lastIndexOf(' ') + 1)))) {
+        return Attempt.done(false); // another process is sending it
+      }
+      state.put(kind + ".claim", owner + " " + now.plus(CLAIM_FOR));
+      if (!store.write(state, read.getValue())) {
+        return Attempt.again();
+      }
+      deliver(kind, phase, state, store);
+      return Attempt.done(false);
+    } else {
+      return Attempt.done(false); // nothing changes
+    }
+    return store.write(state, read.getValue()) ? Attempt.done(true) : Attempt.again();
   }
 
   private void deliver(String kind, String phase, Map<String, String> claimed, EpisodeStore store) {
@@ -240,40 +215,49 @@ public final class ResourceAlerts {
         sent = false;
       }
     }
-    for (int attempt = 0; attempt < 5; attempt++) {
-      var read = store.read();
-      Map<String, String> state = new HashMap<>(read.getKey());
-      String claim = state.get(kind + ".claim");
-      if (claim == null || !claim.startsWith(owner + " ")) {
-        return; // our claim expired and was taken
+    boolean delivered = sent;
+    Retry.upToOrElse(
+        WRITE_ATTEMPTS, () -> settle(kind, phase, clearing, delivered, claimed, store), null);
+  }
+
+  /** Records what was sent and gives the claim up; not settled when another write came first. */
+  private Attempt<Void> settle(
+      String kind,
+      String phase,
+      boolean clearing,
+      boolean sent,
+      Map<String, String> claimed,
+      EpisodeStore store) {
+    var read = store.read();
+    Map<String, String> state = new HashMap<>(read.getKey());
+    String claim = state.get(kind + ".claim");
+    if (claim == null || !claim.startsWith(owner + " ")) {
+      return Attempt.done(null); // our claim expired and was taken
+    }
+    claimed.forEach(
+        (key, value) -> {
+          if (key.startsWith(kind + ".sent.")) {
+            state.put(key, value);
+          }
+        });
+    state.remove(kind + ".claim");
+    int failures = sent ? 0 : Integer.parseInt(state.getOrDefault(kind + ".failures", "0")) + 1;
+    if (failures > 0 && failures < MAX_ATTEMPTS) {
+      state.put(kind + ".failures", Integer.toString(failures));
+      state.put(kind + ".retryAt", clock.instant().plus(RETRY_AFTER).toString());
+    } else {
+      // Sent, or given up: a receiver that never answers must not hold the episode (and with it
+      // a local runner that waits for plugin work) forever.
+      state.put(kind + ".phase", clearing ? "closed" : "open");
+      state.remove(kind + ".retryAt");
+      state.remove(kind + ".failures");
+      if (failures > 0) {
+        state.put(kind + ".gaveUp", phase + " " + clock.instant());
       }
-      claimed.forEach(
-          (key, value) -> {
-            if (key.startsWith(kind + ".sent.")) {
-              state.put(key, value);
-            }
-          });
-      state.remove(kind + ".claim");
-      int failures = sent ? 0 : Integer.parseInt(state.getOrDefault(kind + ".failures", "0")) + 1;
-      if (failures > 0 && failures < MAX_ATTEMPTS) {
-        state.put(kind + ".failures", Integer.toString(failures));
-        state.put(kind + ".retryAt", clock.instant().plus(RETRY_AFTER).toString());
-      } else {
-        // Sent, or given up: a receiver that never answers must not hold the episode (and with it
-        // a local runner that waits for plugin work) forever.
-        state.put(kind + ".phase", clearing ? "closed" : "open");
-        state.remove(kind + ".retryAt");
-        state.remove(kind + ".failures");
-        if (failures > 0) {
-          state.put(kind + ".gaveUp", phase + " " + clock.instant());
-        }
-        if (clearing) {
-          state.keySet().removeIf(key -> key.startsWith(kind + ".sent."));
-        }
-      }
-      if (store.write(state, read.getValue())) {
-        return;
+      if (clearing) {
+        state.keySet().removeIf(key -> key.startsWith(kind + ".sent."));
       }
     }
+    return store.write(state, read.getValue()) ? Attempt.done(null) : Attempt.again();
   }
 }

@@ -21,8 +21,9 @@ public record ActiveJob(String id, String queue, Resources request, String node)
     Objects.requireNonNull(request, "request");
   }
 
-  public static ActiveJob of(JobRecord job) {
-    return new ActiveJob(job.id(), job.spec().queueOrDefault(), job.spec().resources(), job.node());
+  /** The job as the policy sees it, bound to {@code node} (null while in flight). */
+  public static ActiveJob of(JobRecord job, String node) {
+    return new ActiveJob(job.id(), job.spec().queueOrDefault(), job.spec().resources(), node);
   }
 
   /** Admitted but not yet visible on any node: the policy has to place it itself. */

@@ -37,16 +37,24 @@ public record AdmissionInput(
     }
   }
 
-  /** Splits job records into active and pending ones; terminal jobs are ignored. No cap. */
+  /**
+   * Splits job records into active and pending ones; terminal jobs are ignored. No cap.
+   *
+   * @param boundJobs where active jobs are placed already (job id to node); the others are in
+   *     flight and need room the policy finds for them
+   */
   public static AdmissionInput fromRecords(
-      List<NodeCapacity> nodes, Collection<JobRecord> jobs, Instant now) {
+      List<NodeCapacity> nodes,
+      Collection<JobRecord> jobs,
+      java.util.Map<String, String> boundJobs,
+      Instant now) {
     List<ActiveJob> active = new ArrayList<>();
     List<PendingJob> pending = new ArrayList<>();
     for (JobRecord job : jobs) {
       if (job.state() == JobState.QUEUED) {
         pending.add(PendingJob.of(job));
       } else if (job.state().isActive()) {
-        active.add(ActiveJob.of(job));
+        active.add(ActiveJob.of(job, boundJobs.get(job.id())));
       }
     }
     return new AdmissionInput(nodes, active, pending, now, UNLIMITED);

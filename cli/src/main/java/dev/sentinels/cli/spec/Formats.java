@@ -1,9 +1,6 @@
 package dev.sentinels.cli.spec;
 
-import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The syntax rules of spec values: Kubernetes names and labels, paths and durations. */
@@ -23,13 +20,9 @@ public final class Formats {
   private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
   private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]+");
 
-  /** One part of a Go-style duration ({@code 1h30m}), plus days. */
-  private static final Pattern DURATION_PART =
-      Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h|d)");
-
   private Formats() {}
 
-  static boolean isDnsLabel(String text) {
+  public static boolean isDnsLabel(String text) {
     return text.length() <= 63 && LABEL.matcher(text).matches();
   }
 
@@ -99,37 +92,6 @@ public final class Formats {
     try {
       return Optional.of(Long.parseLong(text));
     } catch (NumberFormatException tooLarge) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * Parses {@code 90s}, {@code 30m}, {@code 2h}, {@code 1h30m}, {@code 1.5h}, {@code 1d} or {@code
-   * 500ms}; empty when it is not such a duration in whole milliseconds.
-   */
-  public static Optional<Duration> duration(String text) {
-    Matcher part = DURATION_PART.matcher(text);
-    BigDecimal millis = BigDecimal.ZERO;
-    int end = 0;
-    while (part.lookingAt()) {
-      long unit =
-          switch (part.group(2)) {
-            case "ms" -> 1L;
-            case "s" -> 1_000L;
-            case "m" -> 60_000L;
-            case "h" -> 3_600_000L;
-            default -> 86_400_000L;
-          };
-      millis = millis.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(unit)));
-      end = part.end();
-      part.region(end, text.length());
-    }
-    if (end == 0 || end != text.length()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Duration.ofMillis(millis.longValueExact()));
-    } catch (ArithmeticException notWholeOrTooLong) {
       return Optional.empty();
     }
   }

@@ -4,6 +4,7 @@ import dev.sentinels.api.PriorityClass;
 import dev.sentinels.api.Quantities;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Resources;
+import dev.sentinels.cli.support.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,7 +132,7 @@ public final class QueueConfigReader {
     if (top.containsKey("starvationTimeout")) {
       String text = text(top.get("starvationTimeout"));
       starvation =
-          Formats.duration(text)
+          Durations.parse(text)
               .orElseThrow(
                   () ->
                       new SpecException(

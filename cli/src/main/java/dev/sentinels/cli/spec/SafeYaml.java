@@ -26,7 +26,7 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  * <p>Jackson's streaming parser is used rather than a tree mapper because only the stream tells
  * aliases apart from strings and keeps numbers as written.
  */
-final class SafeYaml {
+public final class SafeYaml {
 
   /** Specs are a few hundred bytes; anything near this is a mistake or an attack. */
   static final int MAX_CHARS = 256 * 1024;
@@ -68,7 +68,7 @@ final class SafeYaml {
    * @param rootPath the path of the document's root in the spec, to name where a problem lies:
    *     empty for a file, {@code PATH} for an override's value
    */
-  static Object parse(String yaml, String documentField, String rootPath) {
+  public static Object parse(String yaml, String documentField, String rootPath) {
     try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), yaml)) {
       SafeYaml reader = new SafeYaml(parser, documentField);
       if (reader.next(rootPath) == null) {

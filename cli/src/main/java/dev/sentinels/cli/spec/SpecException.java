@@ -37,11 +37,11 @@ public final class SpecException extends RuntimeException {
 
   private final transient List<Problem> problems;
 
-  SpecException(String field, String message) {
+  public SpecException(String field, String message) {
     this(List.of(new Problem(field, message)));
   }
 
-  SpecException(List<Problem> problems) {
+  public SpecException(List<Problem> problems) {
     super(problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
     if (problems.isEmpty()) {
       throw new IllegalArgumentException("a SpecException needs at least one problem");

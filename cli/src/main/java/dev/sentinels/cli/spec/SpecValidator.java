@@ -6,6 +6,7 @@ import dev.sentinels.api.PriorityClass;
 import dev.sentinels.api.Quantities;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Resources;
+import dev.sentinels.cli.support.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -208,7 +209,7 @@ final class SpecValidator {
       return null;
     }
     Duration timeout =
-        Formats.duration(text)
+        Durations.parse(text)
             .orElseThrow(
                 () ->
                     new SpecException(

@@ -9,7 +9,9 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.Resources;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.backend.PassReport;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.engine.port.PassReport;
+import dev.sentinels.cli.engine.port.StoredRecord;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -53,7 +55,7 @@ class AdmissionConcurrencyTest {
     try {
       List<Future<?>> schedulers = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        KubernetesBackend scheduler = fixture.backend();
+        Engine scheduler = fixture.engine();
         schedulers.add(
             threads.submit(
                 () -> {
@@ -89,7 +91,7 @@ class AdmissionConcurrencyTest {
             threads.submit(
                 () -> {
                   List<String> ids = new ArrayList<>();
-                  try (KubernetesBackend submitter = fixture.backend()) {
+                  try (Engine submitter = fixture.engine()) {
                     for (int j = 0; j < share; j++) {
                       Resources request = new Resources(1000, 256L << 20, 0);
                       ids.add(
@@ -107,7 +109,7 @@ class AdmissionConcurrencyTest {
       }
       assertEquals(JOBS, submitted.size(), "every submit got its own id");
 
-      try (KubernetesBackend reader = fixture.backend()) {
+      try (Engine reader = fixture.engine()) {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(8));
         List<JobRecord> records;
         do {
@@ -140,7 +142,7 @@ class AdmissionConcurrencyTest {
     }
   }
 
-  private static Map<JobState, Long> states(KubernetesBackend reader) {
+  private static Map<JobState, Long> states(Engine reader) {
     return reader.list(Set.of()).stream()
         .collect(Collectors.groupingBy(JobRecord::state, Collectors.counting()));
   }
@@ -148,7 +150,7 @@ class AdmissionConcurrencyTest {
   @Test
   void admitterThatDiesMidPassIsCompletedByTheNextAndCanChangeNothingAfter(TestCluster cluster) {
     ClusterFixture fixture = new ClusterFixture(cluster, "takeover");
-    try (KubernetesBackend backend = fixture.backend()) {
+    try (Engine backend = fixture.engine()) {
       var client = KubeConnection.connect(cluster.kubeconfig().toString(), null);
       JobRecordStore store = new JobRecordStore(client, fixture.namespace);
       List<JobRecord> queued = new ArrayList<>();
@@ -181,10 +183,10 @@ class AdmissionConcurrencyTest {
               Clock.systemUTC());
       AdmissionLease.Held held = dead.tryAcquire().orElseThrow();
       held = dead.writeIntent(held, List.of("takeover-0", "takeover-1"));
-      JobRecordStore.Stored first = store.get("takeover-0").orElseThrow();
-      store.update(
+      StoredRecord first = store.get("takeover-0").orElseThrow();
+      store.replace(
           first.record().transition(JobState.ADMITTED, "Admitted by dead-admitter", now),
-          first.resourceVersion());
+          first.version());
 
       PassReport whileHeld = backend.admit();
       assertEquals("dead-admitter", whileHeld.heldBy(), "a live lease is respected");

@@ -1,12 +1,11 @@
 package dev.sentinels.cli.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinels.cli.CliProcess;
 import dev.sentinels.cli.CliRun;
-import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.support.ExitCodes;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import java.nio.file.Files;
@@ -142,44 +141,6 @@ class CliOnClusterTest {
       assertEquals(List.of("Running", "Succeeded"), seen.subList(seen.size() - 2, seen.size()));
     } finally {
       watch.destroy();
-    }
-  }
-
-  @Test
-  void submitPrintsTheIdAndStatusShowsItAsJson() {
-    CliRun submit =
-        sentinel(
-            "submit", "--name", "hello", "--image", "busybox", "--cpu", "1", "-o", "name", "--",
-            "echo", "hi");
-    assertEquals(ExitCodes.OK, submit.exitCode(), submit.err());
-    String id = submit.out().trim();
-    assertTrue(id.matches("hello-[a-z0-9]{5}"), id);
-
-    CliRun status = sentinel("status", id, "-o", "json");
-    assertEquals(ExitCodes.OK, status.exitCode(), status.err());
-    assertTrue(status.out().contains("\"id\" : \"" + id + "\""), status.out());
-    assertTrue(status.out().contains("\"command\" : [ \"echo\", \"hi\" ]"), status.out());
-
-    CliRun missing = sentinel("describe", "no-such-job");
-    assertEquals(ExitCodes.NOT_FOUND, missing.exitCode());
-    assertFalse(missing.err().contains("Exception"), missing.err());
-  }
-
-  @Test
-  void logsFollowsTheJobToItsEnd() {
-    String id = submitSmall("talker", "3s");
-
-    CliRun logs = sentinel("logs", "-f", id);
-
-    assertEquals(ExitCodes.OK, logs.exitCode(), logs.err());
-    assertTrue(logs.out().contains("kwok: simulated container"), logs.out());
-    // The pod has ended; the Job controller marks the Job complete a moment later.
-    try (KubernetesBackend backend = fixture.backend()) {
-      ClusterFixture.awaitJob(
-          backend,
-          id,
-          j -> j.state() == dev.sentinels.api.JobState.SUCCEEDED,
-          java.time.Duration.ofSeconds(30));
     }
   }
 

@@ -5,7 +5,8 @@ import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.backend.PassReport;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.engine.port.PassReport;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -70,9 +71,11 @@ public final class ClusterBenchmarks {
     return name;
   }
 
-  private static KubernetesBackend backend(String kubeconfig, String namespace) {
-    return new KubernetesBackend(
-        KubeConnection.connect(kubeconfig, null), namespace, Clock.systemUTC());
+  private static Engine backend(String kubeconfig, String namespace) {
+    return new Engine(
+        new KubernetesBackend(
+            KubeConnection.connect(kubeconfig, null), namespace, Clock.systemUTC()),
+        Clock.systemUTC());
   }
 
   /** Submits that never fit (more GPUs than any node), so each is record + a full pass. */
@@ -91,7 +94,7 @@ public final class ClusterBenchmarks {
       futures.add(
           pool.submit(
               () -> {
-                try (KubernetesBackend backend = backend(kubeconfig, ns)) {
+                try (Engine backend = backend(kubeconfig, ns)) {
                   for (int i = 0; i < share; i++) {
                     backend.submit(spec);
                     done.incrementAndGet();
@@ -118,7 +121,7 @@ public final class ClusterBenchmarks {
       ns = namespace(client, "bench-admit-" + count + "-" + System.currentTimeMillis() % 100000);
       createQueued(client, ns, count, spec("bench", "10m", "16Mi", 0, "normal"));
     }
-    try (KubernetesBackend backend = backend(kubeconfig, ns)) {
+    try (Engine backend = backend(kubeconfig, ns)) {
       Instant start = Instant.now();
       int admitted = 0;
       int passes = 0;
@@ -152,7 +155,7 @@ public final class ClusterBenchmarks {
                     return q == null ? 0 : Long.parseLong(q.getAmount());
                   })
               .sum();
-      try (KubernetesBackend backend = backend(kubeconfig, ns)) {
+      try (Engine backend = backend(kubeconfig, ns)) {
         for (long g = 0; g < gpus; g += 2) {
           backend.submit(spec("blocker", "1", "1Gi", 2, "urgent"));
         }

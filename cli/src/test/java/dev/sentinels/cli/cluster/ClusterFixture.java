@@ -3,6 +3,7 @@ package dev.sentinels.cli.cluster;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.Resources;
+import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
 import dev.sentinels.testcluster.TestCluster;
@@ -23,10 +24,21 @@ final class ClusterFixture {
     this.namespace = cluster.createNamespace(prefix);
   }
 
-  /** A backend with its own client, as a separate CLI process would have. Close it. */
+  /** The adapter with its own client, as a separate CLI process would have. Close it. */
   KubernetesBackend backend() {
     KubernetesClient client = KubeConnection.connect(cluster.kubeconfig().toString(), null);
     return new KubernetesBackend(client, namespace, Clock.systemUTC());
+  }
+
+  /** The namespace's record store, with a client of its own. */
+  JobRecordStore store() {
+    return new JobRecordStore(
+        KubeConnection.connect(cluster.kubeconfig().toString(), null), namespace);
+  }
+
+  /** The use cases over a backend of its own, as one CLI process has them. Close it. */
+  Engine engine() {
+    return new Engine(backend(), Clock.systemUTC());
   }
 
   /** A spec whose KWOK pod runs for {@code runFor}, succeeding or failing. */
@@ -59,7 +71,7 @@ final class ClusterFixture {
 
   /** Runs admission passes until the job satisfies {@code done}, as a waiting CLI does. */
   static JobRecord awaitJob(
-      KubernetesBackend backend, String id, Predicate<JobRecord> done, Duration timeout) {
+      Engine backend, String id, Predicate<JobRecord> done, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     JobRecord job = backend.get(id);
     while (!done.test(job)) {
@@ -102,9 +114,11 @@ final class ClusterFixture {
    * {@code sentinel VERB --kubeconfig K -n NS ARGS...} in this JVM (options right after the verb).
    */
   dev.sentinels.cli.CliRun cli(String... args) {
-    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args[0]));
+    int verbs = args[0].equals("priority") ? 2 : 1; // priority set
+    java.util.List<String> all =
+        new java.util.ArrayList<>(java.util.List.of(args).subList(0, verbs));
     all.addAll(java.util.List.of("--kubeconfig", cluster.kubeconfig().toString(), "-n", namespace));
-    all.addAll(java.util.List.of(args).subList(1, args.length));
+    all.addAll(java.util.List.of(args).subList(verbs, args.length));
     return dev.sentinels.cli.CliRun.of(all.toArray(String[]::new));
   }
 

@@ -11,13 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.queue.Decision;
+import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,12 +28,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KubernetesBackendTest {
 
   private ClusterFixture fixture;
-  private KubernetesBackend backend;
+  private Engine backend;
 
   @BeforeEach
   void setUp(TestCluster cluster) {
     fixture = new ClusterFixture(cluster, "backend");
-    backend = fixture.backend();
+    backend = fixture.engine();
   }
 
   @AfterEach
@@ -98,48 +97,6 @@ class KubernetesBackendTest {
   }
 
   @Test
-  void failingJobEndsFailedWithTheExitCode() {
-    JobRecord submitted = backend.submit(spec("crash", cpus(1), null, Duration.ofSeconds(1), true));
-
-    JobRecord done =
-        awaitJob(backend, submitted.id(), j -> j.state().isTerminal(), Duration.ofSeconds(60));
-
-    assertEquals(JobState.FAILED, done.state());
-    assertTrue(done.reason().contains("exit code 1"), done.reason());
-  }
-
-  @Test
-  void higherPriorityIsAdmittedFirstWhenGpusFree() {
-    // Fill all 8 GPUs (4 nodes x 2) with long jobs.
-    List<String> blockers = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      JobRecord blocker =
-          backend.submit(spec("blocker", gpus(2), "urgent", Duration.ofMinutes(10), false));
-      assertTrue(blocker.state().isActive(), () -> "blocker admitted at once: " + blocker);
-      blockers.add(blocker.id());
-    }
-    String low = backend.submit(spec("low", gpus(2), "low", Duration.ofMinutes(10), false)).id();
-    String normal =
-        backend.submit(spec("normal", gpus(2), "normal", Duration.ofMinutes(10), false)).id();
-    String high = backend.submit(spec("high", gpus(2), "high", Duration.ofMinutes(10), false)).id();
-
-    List<Decision> queue = backend.queue().plan().decisions();
-    assertEquals(List.of(high, normal, low), queue.stream().map(Decision::jobId).toList());
-    assertTrue(
-        queue.get(0).message().startsWith("needs 2 gpus, largest free on a node: 0 gpus"),
-        queue.get(0).message());
-
-    backend.cancel(blockers.get(0), "make room");
-    awaitJob(backend, high, j -> j.state().isActive(), Duration.ofSeconds(30));
-    assertEquals(JobState.QUEUED, backend.get(normal).state());
-    assertEquals(JobState.QUEUED, backend.get(low).state());
-
-    backend.cancel(blockers.get(1), "make room");
-    awaitJob(backend, normal, j -> j.state().isActive(), Duration.ofSeconds(30));
-    assertEquals(JobState.QUEUED, backend.get(low).state());
-  }
-
-  @Test
   void queueQuotaFromTheConfigMapHoldsJobsBack(TestCluster cluster) {
     cluster
         .admin()
@@ -153,7 +110,7 @@ class KubernetesBackendTest {
                 .addToData("config.yaml", "queues:\n  - {name: research, quota: {gpu: 2}}\n")
                 .build())
         .create();
-    try (KubernetesBackend configured = fixture.backend()) {
+    try (Engine configured = fixture.engine()) {
       var first = spec("q1", gpus(2), null, Duration.ofMinutes(10), false);
       var second = spec("q2", gpus(1), null, Duration.ofMinutes(10), false);
       JobRecord a = configured.submit(withQueue(first, "research"));
@@ -185,24 +142,6 @@ class KubernetesBackendTest {
         s.retries(),
         s.labels(),
         s.annotations());
-  }
-
-  @Test
-  void cancelledQueuedJobLeavesTheQueueAndRunningJobStops() {
-    JobRecord running = backend.submit(spec("long", cpus(1), null, Duration.ofMinutes(10), false));
-    awaitJob(backend, running.id(), j -> j.state() == JobState.RUNNING, Duration.ofSeconds(30));
-    JobRecord queued = backend.submit(spec("huge", cpus(64), null, Duration.ofSeconds(1), false));
-    assertEquals(JobState.QUEUED, queued.state());
-
-    backend.cancel(queued.id(), "not needed");
-    backend.cancel(running.id(), "not needed");
-
-    assertEquals(JobState.CANCELLED, backend.get(queued.id()).state());
-    assertEquals(JobState.CANCELLED, backend.get(running.id()).state());
-    assertTrue(backend.queue().pending().isEmpty());
-    Job job = fixture.kubeJob(running.id());
-    assertTrue(
-        job == null || job.getMetadata().getDeletionTimestamp() != null, "the Job is deleted");
   }
 
   @Test

@@ -16,10 +16,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
-import dev.sentinels.cli.backend.RecordCodec;
-import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.plugin.HookDelivery;
 import dev.sentinels.cli.plugin.Jobs;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.RecordCodec;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ class NotifierDeliveryTest {
   }
 
   /** Records that reached a terminal state, as a pass writes them (pending marked). */
-  private List<JobRecord> endedJobs(KubernetesBackend backend, JobState... states) {
+  private List<JobRecord> endedJobs(Engine backend, JobState... states) {
     JobRecordStore store =
         new JobRecordStore(
             KubeConnection.connect(fixture.cluster.kubeconfig().toString(), null),
@@ -110,10 +111,10 @@ class NotifierDeliveryTest {
   @Test
   void slackGetsABlockKitMessageAndTheWebhookOnlyWhatItAskedFor() {
     configureNotifiers("");
-    try (KubernetesBackend backend = fixture.backend()) {
+    try (Engine backend = fixture.engine()) {
       List<JobRecord> jobs = endedJobs(backend, JobState.SUCCEEDED, JobState.FAILED);
       HookDelivery.Report report =
-          backend.hooks().deliver(backend.hookStore(), "test", Duration.ofSeconds(20));
+          backend.hooks().deliver(fixture.store(), "test", Duration.ofSeconds(20));
       assertEquals(Map.of(), report.failed());
       assertEquals(
           List.of("notify.slack"), report.delivered().get(jobs.get(0).id()), report.toString());
@@ -153,8 +154,8 @@ class NotifierDeliveryTest {
         assertEquals(
             job.state().display(), now.attributes().get("sentinel.hooks.done.notify.slack"));
       }
-      assertTrue(backend.hookStore().pendingHooks().isEmpty());
-      backend.hooks().deliver(backend.hookStore(), "test", Duration.ofSeconds(5));
+      assertTrue(fixture.store().pendingHooks().isEmpty());
+      backend.hooks().deliver(fixture.store(), "test", Duration.ofSeconds(5));
       assertEquals(
           3, http.findAll(postRequestedFor(urlPathEqualTo("/slack"))).size() + hooks.size());
     }
@@ -163,7 +164,7 @@ class NotifierDeliveryTest {
   @Test
   void workForJobsThatEndedLongBeforeIsDroppedNotSent() {
     configureNotifiers("");
-    try (KubernetesBackend backend = fixture.backend()) {
+    try (Engine backend = fixture.engine()) {
       JobRecordStore store =
           new JobRecordStore(
               KubeConnection.connect(fixture.cluster.kubeconfig().toString(), null),
@@ -176,7 +177,7 @@ class NotifierDeliveryTest {
       JobRecord recent = endedJobs(backend, JobState.FAILED).get(0);
 
       HookDelivery.Report report =
-          backend.hooks().deliver(backend.hookStore(), "test", Duration.ofSeconds(20));
+          backend.hooks().deliver(fixture.store(), "test", Duration.ofSeconds(20));
       assertEquals(java.util.Set.of(recent.id()), report.delivered().keySet());
       assertEquals(Map.of(recent.id(), 1), slackMessagesPerJob());
       JobRecord skipped = backend.get(old.id());
@@ -184,7 +185,7 @@ class NotifierDeliveryTest {
       assertEquals(
           "ended more than 24h before delivery",
           skipped.attributes().get("sentinel.hooks.skipped"));
-      assertTrue(backend.hookStore().pendingHooks().isEmpty());
+      assertTrue(fixture.store().pendingHooks().isEmpty());
     }
   }
 
@@ -227,7 +228,7 @@ class NotifierDeliveryTest {
     configureNotifiers("");
     int jobs = 12;
     List<JobRecord> ended;
-    try (KubernetesBackend setup = fixture.backend()) {
+    try (Engine setup = fixture.engine()) {
       JobState[] states = new JobState[jobs];
       java.util.Arrays.fill(states, JobState.SUCCEEDED);
       ended = endedJobs(setup, states);
@@ -240,11 +241,11 @@ class NotifierDeliveryTest {
       runs.add(
           pool.submit(
               () -> {
-                try (KubernetesBackend backend = fixture.backend()) {
+                try (Engine backend = fixture.engine()) {
                   backend.hooks().host(); // load plugins before the race starts
                   start.await();
                   for (int round = 0; round < 3; round++) {
-                    backend.hooks().deliver(backend.hookStore(), owner, Duration.ofSeconds(30));
+                    backend.hooks().deliver(fixture.store(), owner, Duration.ofSeconds(30));
                   }
                 }
                 return null;
@@ -281,11 +282,11 @@ class NotifierDeliveryTest {
             .inScenario("flaky")
             .whenScenarioStateIs("fine")
             .willReturn(ok("ok")));
-    try (KubernetesBackend backend = fixture.backend()) {
+    try (Engine backend = fixture.engine()) {
       JobRecord job = endedJobs(backend, JobState.SUCCEEDED).get(0);
 
       HookDelivery.Report first =
-          backend.hooks().deliver(backend.hookStore(), "test", Duration.ofSeconds(20));
+          backend.hooks().deliver(fixture.store(), "test", Duration.ofSeconds(20));
       assertTrue(first.failed().get(job.id()).contains("HTTP 500"), first.toString());
       JobRecord after = backend.get(job.id());
       assertEquals("1", after.attributes().get("sentinel.hooks.attempts"));
@@ -293,21 +294,21 @@ class NotifierDeliveryTest {
       assertEquals(JobState.SUCCEEDED.display(), after.attributes().get(JobRecord.HOOKS_PENDING));
 
       // Backing off: an immediate pass does not call Slack again.
-      backend.hooks().deliver(backend.hookStore(), "test", Duration.ofSeconds(20));
+      backend.hooks().deliver(fixture.store(), "test", Duration.ofSeconds(20));
       assertEquals(1, http.findAll(postRequestedFor(urlPathEqualTo("/slack"))).size());
 
       // Past the backoff, Slack hangs longer than the 1s timeout: a failure, quickly.
       ClusterFixture.sleep(2100); // first backoff: 2s
       Instant start = Instant.now();
       HookDelivery.Report slow =
-          backend.hooks().deliver(backend.hookStore(), "test", Duration.ofSeconds(20));
+          backend.hooks().deliver(fixture.store(), "test", Duration.ofSeconds(20));
       assertTrue(Duration.between(start, Instant.now()).toMillis() < 2900);
       assertTrue(slow.failed().get(job.id()).contains("imeout"), slow.toString());
       assertEquals("2", backend.get(job.id()).attributes().get("sentinel.hooks.attempts"));
 
       ClusterFixture.sleep(4100); // second backoff: 4s
       HookDelivery.Report third =
-          backend.hooks().deliver(backend.hookStore(), "test", Duration.ofSeconds(20));
+          backend.hooks().deliver(fixture.store(), "test", Duration.ofSeconds(20));
       assertEquals(List.of("notify.slack"), third.delivered().get(job.id()), third.toString());
       JobRecord done = backend.get(job.id());
       assertFalse(done.attributes().containsKey(JobRecord.HOOKS_PENDING));

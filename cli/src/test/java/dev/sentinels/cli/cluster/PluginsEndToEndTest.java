@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.cli.CliRun;
-import dev.sentinels.cli.backend.RecordCodec;
-import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.plugin.BuiltPlugins;
 import dev.sentinels.cli.plugin.PluginHost;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.RecordCodec;
 import dev.sentinels.mlflow.MlflowServer;
 import dev.sentinels.mlflow.MlflowServerExtension;
 import dev.sentinels.testcluster.TestCluster;
@@ -181,9 +182,9 @@ class PluginsEndToEndTest {
 
     Map<String, String> expected = Map.of(ok, "FINISHED", bad, "FAILED", slow, "KILLED");
     Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    try (KubernetesBackend backend = fixture.backend()) {
+    try (Engine backend = fixture.engine()) {
       while (true) {
-        boolean settled = backend.hookStore().pendingHooks().isEmpty();
+        boolean settled = fixture.store().pendingHooks().isEmpty();
         for (String id : expected.keySet()) {
           settled &= backend.get(id).state().isTerminal();
         }

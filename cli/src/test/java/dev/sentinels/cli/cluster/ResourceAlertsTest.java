@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.sentinels.cli.backend.RecordCodec;
+import dev.sentinels.cli.plugin.JobHooks;
 import dev.sentinels.cli.plugin.ResourceAlerts;
+import dev.sentinels.cli.support.RecordCodec;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import java.nio.file.Path;
@@ -70,17 +71,18 @@ class ResourceAlertsTest {
       runs.add(
           pool.submit(
               () -> {
-                try (KubernetesBackend backend = fixture.backend()) {
+                try (KubernetesBackend backend = fixture.backend();
+                    JobHooks hooks = hooks(backend, Clock.systemUTC())) {
                   ResourceAlerts alerts =
                       ResourceAlerts.configured(
                               backend.pluginsConfig(),
-                              backend.hooks().host(),
+                              hooks.host(),
                               owner,
                               backend.target(),
                               Clock.systemUTC())
                           .orElseThrow();
                   for (int round = 0; round < 2; round++) {
-                    alerts.check(observation, backend.alertStore());
+                    alerts.check(observation, backend.store().alertEpisodes());
                   }
                 }
                 return null;
@@ -127,17 +129,18 @@ class ResourceAlertsTest {
                 com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
             .willReturn(com.github.tomakehurst.wiremock.client.WireMock.serverError()));
     var clock = new AdjustableClock();
-    try (KubernetesBackend backend = fixture.backend()) {
+    try (KubernetesBackend backend = fixture.backend();
+        JobHooks hooks = hooks(backend, clock)) {
       ResourceAlerts alerts =
           ResourceAlerts.configured(
-                  backend.pluginsConfig(), backend.hooks().host(), "one", backend.target(), clock)
+                  backend.pluginsConfig(), hooks.host(), "one", backend.target(), clock)
               .orElseThrow();
       var crowded = new ResourceAlerts.Observation(0, Duration.ZERO, 0.95, "GPU");
       for (int attempt = 1; attempt <= ResourceAlerts.MAX_ATTEMPTS + 3; attempt++) {
-        alerts.check(crowded, backend.alertStore());
+        alerts.check(crowded, backend.store().alertEpisodes());
         clock.advance(ResourceAlerts.RETRY_AFTER.plusSeconds(1));
       }
-      Map<String, String> state = backend.alertStore().read().getKey();
+      Map<String, String> state = backend.store().alertEpisodes().read().getKey();
       assertEquals("open", state.get("usage.phase"), state.toString());
       assertTrue(state.get("usage.gaveUp").startsWith("opening "), state.toString());
       assertEquals(ResourceAlerts.MAX_ATTEMPTS, receivers.slackRequests().size());
@@ -166,5 +169,9 @@ class ResourceAlertsTest {
     public java.time.Instant instant() {
       return now;
     }
+  }
+
+  private static JobHooks hooks(KubernetesBackend backend, Clock clock) {
+    return JobHooks.fromConfig(backend::pluginsConfig, backend::secrets, backend.target(), clock);
   }
 }

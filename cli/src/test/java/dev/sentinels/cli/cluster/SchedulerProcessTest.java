@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.Transition;
+import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -84,7 +85,7 @@ class SchedulerProcessTest {
     Process scheduler = startScheduler();
     awaitHolder(scheduler);
 
-    try (KubernetesBackend backend = fixture.backend()) {
+    try (Engine backend = fixture.engine()) {
       JobRecord job =
           backend.submit(
               spec("by-scheduler", ClusterFixture.cpus(1), null, Duration.ofMinutes(5), false));
@@ -138,7 +139,7 @@ class SchedulerProcessTest {
     startScheduler();
     startScheduler();
     // SIGKILL the lease holder again and again while it admits; start a replacement each time.
-    try (KubernetesBackend reader = fixture.backend()) {
+    try (Engine reader = fixture.engine()) {
       Instant deadline = Instant.now().plus(Duration.ofMinutes(6));
       int kills = 0;
       while (reader.list(Set.of(JobState.QUEUED, JobState.ADMITTED, JobState.RUNNING)).size() > 0) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sentinels.cli.CliRun;
 import dev.sentinels.cli.spec.RepositoryFiles;
+import dev.sentinels.cli.support.ExitCodes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

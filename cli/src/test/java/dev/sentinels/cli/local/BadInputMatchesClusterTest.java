@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.sentinels.cli.CliRun;
-import dev.sentinels.cli.command.ExitCodes;
+import dev.sentinels.cli.support.ExitCodes;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import java.nio.file.Files;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +55,8 @@ class LocalBackendTest {
                 "echo $GREETING lr=$SENTINEL_PARAM_LR id=$SENTINEL_JOB_ID; pwd; echo err >&2;"
                     + " echo 0.9 > $SENTINEL_ARTIFACTS_DIR/metric"));
     JobRecord done = local.awaitState(id, JobState.SUCCEEDED);
-    assertEquals("0", done.attributes().get(LocalBackend.EXIT_CODE));
-    assertEquals("host", done.attributes().get(LocalBackend.RUNTIME));
+    assertEquals("0", done.attributes().get(LocalAttributes.EXIT_CODE));
+    assertEquals("host", done.attributes().get(LocalAttributes.RUNTIME));
     // Said once, in the record: there is no container engine here, so the image was not used.
     assertTrue(
         done.timeline().stream()
@@ -103,21 +102,13 @@ class LocalBackendTest {
                   "echo",
                   "ran"));
       JobRecord done = auto.awaitState(id, JobState.SUCCEEDED);
-      assertEquals("host", done.attributes().get(LocalBackend.RUNTIME));
+      assertEquals("host", done.attributes().get(LocalAttributes.RUNTIME));
       assertEquals(
           "Running on the host (no docker or podman engine answered; image python:3.12-slim not"
               + " used)",
           done.timeline().get(2).reason());
       assertEquals("ran\n", auto.cli("logs", id).out());
     }
-  }
-
-  @Test
-  void failingCommandFailsWithItsExitCodeAndWaitExitsOne() {
-    CliRun run =
-        local.cli("submit", "--name", "bad", "--image", "x", "--wait", "--", "sh", "-c", "exit 3");
-    assertEquals(1, run.exitCode(), run.err());
-    assertTrue(run.err().contains("Failed (Error: exit code 3)"), run.err());
   }
 
   @Test
@@ -134,7 +125,7 @@ class LocalBackendTest {
     String hopeless = LocalHome.id(local.cli("submit", "-f", spec.toString(), "-o", "name"));
 
     JobRecord succeeded = local.awaitState(third, JobState.SUCCEEDED);
-    assertEquals("3", succeeded.attributes().get(LocalBackend.ATTEMPT));
+    assertEquals("3", succeeded.attributes().get(LocalAttributes.ATTEMPT));
     assertEquals("3\n", Files.readString(local.home.jobDir(third).resolve("work/count")));
     assertTrue(
         succeeded.timeline().stream()
@@ -148,13 +139,6 @@ class LocalBackendTest {
   }
 
   @Test
-  void unknownJobIsNotFound() {
-    CliRun run = local.cli("status", "nope-bbbbb");
-    assertEquals(3, run.exitCode());
-    assertTrue(run.err().startsWith("error: no job 'nope-bbbbb'"), run.err());
-  }
-
-  @Test
   void nodesShowsTheMachineWithItsConfiguredCapacity() {
     CliRun run = local.cli("nodes");
     assertEquals(0, run.exitCode(), run.err());
@@ -162,30 +146,6 @@ class LocalBackendTest {
     assertEquals(2, lines.size(), run.out());
     assertTrue(lines.get(1).startsWith(Machine.name()), run.out());
     assertTrue(lines.get(1).contains("64Gi"), run.out());
-  }
-
-  @Test
-  void cancelsAQueuedJobBeforeItEverRuns() throws Exception {
-    LocalHome one = LocalHome.withCpus(dir.resolve("one"), 1);
-    try (one) {
-      String blocker =
-          LocalHome.id(
-              one.cli(
-                  "submit", "--name", "blocker", "--image", "x", "-o", "name", "--", "sleep",
-                  "30"));
-      String queued =
-          LocalHome.id(
-              one.cli("submit", "--name", "queued", "--image", "x", "-o", "name", "--", "true"));
-      assertEquals(JobState.QUEUED, one.get(queued).state());
-      CliRun cancel = one.cli("cancel", queued);
-      assertEquals(0, cancel.exitCode(), cancel.err());
-      assertEquals(JobState.CANCELLED, one.get(queued).state());
-      assertFalse(Files.exists(dir.resolve("one/jobs").resolve(queued)));
-      one.cli("cancel", blocker);
-      assertEquals(JobState.CANCELLED, one.get(blocker).state());
-      // Cancelling again is fine; a finished job cannot be.
-      assertEquals(0, one.cli("cancel", queued).exitCode());
-    }
   }
 
   @Test
@@ -208,7 +168,7 @@ class LocalBackendTest {
     Path childPids = dir.resolve("jobs").resolve(id).resolve("work/child.pid");
     local.await(id, r -> linesIn(childPids) == 2, Duration.ofSeconds(20));
     List<Long> pids = Files.readAllLines(childPids).stream().map(Long::parseLong).toList();
-    long wrapper = Long.parseLong(running.attributes().get(LocalBackend.PID));
+    long wrapper = Long.parseLong(running.attributes().get(LocalAttributes.PID));
     assertTrue(ProcessHandle.of(pids.get(0)).map(ProcessHandle::isAlive).orElse(false));
 
     CliRun cancel = local.cli("cancel", id);
@@ -231,130 +191,10 @@ class LocalBackendTest {
     JobRecord running = local.awaitState(id, JobState.RUNNING);
     JobRecord failed = local.awaitState(id, JobState.FAILED);
     assertTrue(failed.reason().startsWith("DeadlineExceeded"), failed.reason());
-    long pid = Long.parseLong(running.attributes().get(LocalBackend.PID));
+    long pid = Long.parseLong(running.attributes().get(LocalAttributes.PID));
     assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     Duration ran = failed.runTime(failed.finishedAt());
     assertTrue(ran.toMillis() >= 2000 && ran.toMillis() < 10_000, ran.toString());
-  }
-
-  @Test
-  void priorityDecidesTheOrderOnOneSlot() throws Exception {
-    LocalHome one = LocalHome.withCpus(dir.resolve("one"), 1);
-    try (one) {
-      Path gate = dir.resolve("gate");
-      Path order = dir.resolve("order");
-      String blocker =
-          LocalHome.id(
-              one.cli(
-                  "submit",
-                  "--name",
-                  "blocker",
-                  "--image",
-                  "x",
-                  "-o",
-                  "name",
-                  "--",
-                  "sh",
-                  "-c",
-                  "while [ ! -f " + gate + " ]; do sleep 0.1; done"));
-      one.awaitState(blocker, JobState.RUNNING);
-      // Submitted lowest first: admission must reverse it.
-      List<String> priorities = List.of("low", "normal", "high", "urgent");
-      for (String priority : priorities) {
-        LocalHome.id(
-            one.cli(
-                "submit",
-                "--name",
-                "p-" + priority,
-                "--image",
-                "x",
-                "--priority",
-                priority,
-                "-o",
-                "name",
-                "--",
-                "sh",
-                "-c",
-                "echo " + priority + " >> " + order));
-      }
-      // A late change counts too: lift the normal one to high (submitted earlier, it goes first
-      // among the high ones).
-      String normal =
-          one.cli("status", "-o", "name", "--state", "queued")
-              .out()
-              .lines()
-              .filter(l -> l.startsWith("p-normal"))
-              .findFirst()
-              .orElseThrow();
-      CliRun raise = one.cli("priority", "set", normal, "high");
-      assertEquals(0, raise.exitCode(), raise.err() + raise.out());
-      CliRun queue = one.cli("queue");
-      List<String> queued =
-          queue
-              .out()
-              .lines()
-              .skip(1)
-              .map(l -> l.split("\\s+")[1].replaceAll("-[a-z0-9]{5}$", ""))
-              .toList();
-      assertEquals(List.of("p-urgent", "p-normal", "p-high", "p-low"), queued, queue.out());
-      Files.createFile(gate);
-      for (String id : one.cli("status", "-o", "name").out().lines().toList()) {
-        one.awaitState(id, JobState.SUCCEEDED);
-      }
-      assertEquals(List.of("urgent", "normal", "high", "low"), Files.readAllLines(order));
-    }
-  }
-
-  @Test
-  void logsFollowStartsWhileQueuedAndEndsWithTheJob() throws Exception {
-    LocalHome one = LocalHome.withCpus(dir.resolve("one"), 1);
-    try (one) {
-      Path gate = dir.resolve("gate");
-      LocalHome.id(
-          one.cli(
-              "submit",
-              "--name",
-              "blocker",
-              "--image",
-              "x",
-              "-o",
-              "name",
-              "--",
-              "sh",
-              "-c",
-              "while [ ! -f " + gate + " ]; do sleep 0.1; done"));
-      String talker =
-          LocalHome.id(
-              one.cli(
-                  "submit",
-                  "--name",
-                  "talker",
-                  "--image",
-                  "x",
-                  "-o",
-                  "name",
-                  "--",
-                  "sh",
-                  "-c",
-                  "for i in 1 2 3 4 5; do echo line $i; sleep 0.3; done; echo oops >&2"));
-      assertEquals(JobState.QUEUED, one.get(talker).state());
-      // A user's second terminal: its own JVM, following a job that has not started yet.
-      Process follow = one.start("logs", "-f", talker);
-      var err =
-          new java.io.BufferedReader(
-              new java.io.InputStreamReader(follow.getErrorStream(), StandardCharsets.UTF_8));
-      assertEquals("waiting for job " + talker + " to start (Queued)...", err.readLine());
-      assertTrue(follow.isAlive());
-      Files.createFile(gate);
-      assertTrue(follow.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
-      String out = new String(follow.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(0, follow.exitValue());
-      assertEquals("line 1\nline 2\nline 3\nline 4\nline 5\noops\n", out);
-      assertEquals(JobState.SUCCEEDED, one.get(talker).state());
-
-      CliRun noOutput = one.cli("logs", "nope-bbbbb");
-      assertEquals(3, noOutput.exitCode());
-    }
   }
 
   private static int linesIn(Path file) {

@@ -7,9 +7,9 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
-import dev.sentinels.cli.backend.Sleeping;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
+import dev.sentinels.cli.support.Sleeping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +84,7 @@ class LocalConcurrencyTest {
             threads.submit(
                 () -> {
                   for (int i = 0; i < PER_THREAD; i++) {
-                    try (LocalBackend backend = local.backend()) {
+                    try (var backend = local.engine()) {
                       JobSpec spec =
                           new SpecReader(backend.queueConfig())
                               .fromOverrides(
@@ -117,7 +117,7 @@ class LocalConcurrencyTest {
         local.await(id, r -> r.state().isTerminal(), Duration.ofSeconds(120));
       }
       List<JobRecord> records;
-      try (LocalBackend backend = local.backend()) {
+      try (var backend = local.engine()) {
         records = backend.list(EnumSet.noneOf(JobState.class));
       }
       assertEquals(total, records.size());

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
-import dev.sentinels.cli.backend.Sleeping;
 import dev.sentinels.cli.config.SentinelHome;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.engine.port.Backend;
 import dev.sentinels.cli.plugin.PluginHost;
+import dev.sentinels.cli.support.Sleeping;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -129,9 +134,42 @@ final class LocalHome implements AutoCloseable {
         new String(err, StandardCharsets.UTF_8));
   }
 
-  /** A backend of its own, as one CLI process would have. */
+  /** The adapter of its own, as one CLI process would have. */
   LocalBackend backend() {
     return LocalBackend.open(home, Clock.systemUTC());
+  }
+
+  /**
+   * Runs the runner in this thread on {@code backend} until {@code stop}, or until it idles out
+   * after {@code idle} (as one a command started does), logging to {@code log}.
+   */
+  static void runRunner(
+      LocalBackend backend,
+      Clock clock,
+      Optional<Duration> idle,
+      AtomicBoolean stop,
+      PrintStream log) {
+    Backend runnerOnly =
+        (Backend)
+            java.lang.reflect.Proxy.newProxyInstance(
+                Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("schedulerDriver")) {
+                    return new LocalRunner(backend, idle);
+                  }
+                  try {
+                    return method.invoke(backend, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    new Engine(runnerOnly, clock).runScheduler(stop, log);
+  }
+
+  /** The use cases over a backend of its own, as one CLI process has them. */
+  Engine engine() {
+    return new Engine(backend(), Clock.systemUTC());
   }
 
   /** A spec as {@code submit --name name --image x -- command...} makes it. */
@@ -146,7 +184,7 @@ final class LocalHome implements AutoCloseable {
 
   JobRecord get(String id) {
     try (LocalBackend backend = backend()) {
-      return backend.store().get(id).orElseThrow().record();
+      return backend.localStore().get(id).orElseThrow().record();
     }
   }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinels.api.JobState;
-import dev.sentinels.cli.backend.Sleeping;
+import dev.sentinels.cli.support.Sleeping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

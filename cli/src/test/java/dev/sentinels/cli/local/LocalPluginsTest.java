@@ -11,15 +11,15 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
-import dev.sentinels.cli.backend.RecordCodec;
-import dev.sentinels.cli.backend.Sleeping;
 import dev.sentinels.cli.cluster.FakeReceivers;
-import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.plugin.JobHooks;
 import dev.sentinels.cli.plugin.PluginHost;
 import dev.sentinels.cli.plugin.PluginsConfig;
 import dev.sentinels.cli.plugin.SecretResolver;
 import dev.sentinels.cli.spec.RepositoryFiles;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.RecordCodec;
+import dev.sentinels.cli.support.Sleeping;
 import dev.sentinels.mlflow.MlflowServer;
 import dev.sentinels.mlflow.MlflowServerExtension;
 import java.net.URI;
@@ -122,7 +122,8 @@ class LocalPluginsTest {
         }
         assertTrue(
             System.nanoTime() < deadline,
-            () -> "not settled: " + backend.list(Set.of()) + "\nrunner log:\n" + runnerLog());
+            () ->
+                "not settled: " + backend.store().list(Set.of()) + "\nrunner log:\n" + runnerLog());
       }
       Sleeping.sleep(250);
     }
@@ -407,7 +408,7 @@ class LocalPluginsTest {
               Clock.systemUTC())) {
         hooks.host(); // loaded before the start, so the runs overlap
         together.await(60, TimeUnit.SECONDS);
-        hooks.deliver(backend.hookStore(), owner, Duration.ofSeconds(30));
+        hooks.deliver(backend.store(), owner, Duration.ofSeconds(30));
       }
     }
     return null;

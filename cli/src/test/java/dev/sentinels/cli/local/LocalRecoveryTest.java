@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
-import dev.sentinels.cli.backend.Sleeping;
+import dev.sentinels.cli.engine.EngineTesting;
+import dev.sentinels.cli.support.Sleeping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,13 +44,13 @@ class LocalRecoveryTest {
       runner.waitFor();
       awaitRunner(local, false);
       // One job's process dies with no one to see it; the others run on without a runner.
-      JobProcesses.kill(LocalBackend.handle(local.get(lost)).orElseThrow(), Duration.ZERO);
+      JobProcesses.kill(LocalAttributes.handle(local.get(lost)).orElseThrow(), Duration.ZERO);
       Files.createFile(dir.resolve("ends.gate"));
       local.await(
           ends,
           r -> JobProcesses.exitCode(local.home.jobDir(r.id())).isPresent(),
           Duration.ofSeconds(30));
-      assertTrue(JobProcesses.alive(LocalBackend.handle(local.get(lives)).orElseThrow()));
+      assertTrue(JobProcesses.alive(LocalAttributes.handle(local.get(lives)).orElseThrow()));
       assertEquals(JobState.RUNNING, local.get(ends).state());
 
       // Any command notices active jobs and no runner: it starts one, which repairs the states.
@@ -77,11 +78,18 @@ class LocalRecoveryTest {
       String vanished;
       String cancelled;
       try (LocalBackend backend = local.backend()) {
-        found = backend.enqueue(LocalHome.spec(backend, "found", "sh", "-c", "sleep 300")).id();
-        vanished = backend.enqueue(LocalHome.spec(backend, "vanished", "sh", "-c", "true")).id();
+        found =
+            EngineTesting.enqueue(
+                    backend, LocalHome.spec(backend, "found", "sh", "-c", "sleep 300"))
+                .id();
+        vanished =
+            EngineTesting.enqueue(backend, LocalHome.spec(backend, "vanished", "sh", "-c", "true"))
+                .id();
         cancelled =
-            backend.enqueue(LocalHome.spec(backend, "cancelled", "sh", "-c", "sleep 300")).id();
-        assertEquals(3, backend.pass().admitted().size(), "room for all three");
+            EngineTesting.enqueue(
+                    backend, LocalHome.spec(backend, "cancelled", "sh", "-c", "sleep 300"))
+                .id();
+        assertEquals(3, EngineTesting.pass(backend).admitted().size(), "room for all three");
       }
       Path foundDir = local.home.jobDir(found);
       Process orphan = launchedBehindTheRunnersBack(foundDir);
@@ -100,14 +108,14 @@ class LocalRecoveryTest {
       Thread runner =
           new Thread(
               () -> {
-                try (LocalBackend backend = local.backend()) {
-                  backend.runScheduler(stop, System.err);
+                try (var engine = local.engine()) {
+                  engine.runScheduler(stop, System.err);
                 }
               });
       runner.start();
       try {
         JobRecord adopted = local.awaitState(found, JobState.RUNNING);
-        assertEquals(Long.toString(orphan.pid()), adopted.attributes().get(LocalBackend.PID));
+        assertEquals(Long.toString(orphan.pid()), adopted.attributes().get(LocalAttributes.PID));
         JobRecord failed = local.awaitState(vanished, JobState.FAILED);
         assertTrue(failed.reason().contains("not started again"), failed.reason());
         assertFalse(Files.exists(vanishedDir.resolve("pid")));

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.CliRun;
-import dev.sentinels.cli.backend.Sleeping;
+import dev.sentinels.cli.engine.EngineTesting;
+import dev.sentinels.cli.support.Sleeping;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -105,8 +108,9 @@ class LocalRunnerLifecycleTest {
               super.println(line);
               if (line.contains("; exiting") && submitted.get() == null) {
                 try (LocalBackend cli = local.backend()) {
-                  submitted.set(cli.enqueue(LocalHome.spec(cli, "late", "true")).id());
-                  cli.pass();
+                  submitted.set(
+                      EngineTesting.enqueue(cli, LocalHome.spec(cli, "late", "true")).id());
+                  EngineTesting.pass(cli);
                   if (RunnerLock.held(local.home)) {
                     return; // ensureRunner starts nothing
                   }
@@ -116,7 +120,14 @@ class LocalRunnerLifecycleTest {
             }
           };
       Thread runner =
-          new Thread(() -> new LocalRunner(runnerBackend, log).run(stop, Duration.ofSeconds(1)));
+          new Thread(
+              () ->
+                  LocalHome.runRunner(
+                      runnerBackend,
+                      Clock.systemUTC(),
+                      Optional.of(Duration.ofSeconds(1)),
+                      stop,
+                      log));
       runner.start();
       try {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
-import dev.sentinels.cli.backend.Sleeping;
-import dev.sentinels.cli.local.LocalStore.Stored;
+import dev.sentinels.cli.engine.EngineTesting;
+import dev.sentinels.cli.engine.port.StoredRecord;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
+import dev.sentinels.cli.support.Sleeping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,12 +37,16 @@ class LocalRunnerRacesTest {
       // Admitted, another command (a priority change, say) writes the record first.
       Clock racing =
           new RacingClock(
-              () -> !interfered.get() && Files.exists(exitFile) && inRunner("syncRunning"),
+              () ->
+                  !interfered.get()
+                      && Files.exists(exitFile)
+                      && inRunner(RunningJobs.class, "sync"),
               () -> {
                 interfered.set(true);
                 try (LocalBackend other = local.backend()) {
-                  Stored stored = other.store().get(id).orElseThrow();
-                  assertTrue(other.store().update(stored.record(), stored.version()));
+                  StoredRecord stored = other.localStore().get(id).orElseThrow();
+                  assertTrue(
+                      other.localStore().replace(stored.record(), stored.version()).isPresent());
                 }
               });
       AtomicBoolean stop = new AtomicBoolean();
@@ -53,7 +58,7 @@ class LocalRunnerRacesTest {
             local.await(id, r -> r.state().isTerminal(), java.time.Duration.ofSeconds(60));
         assertTrue(interfered.get(), "the race was not staged");
         assertEquals(JobState.SUCCEEDED, done.state(), done.reason());
-        assertEquals("2", done.attributes().get(LocalBackend.ATTEMPT));
+        assertEquals("2", done.attributes().get(LocalAttributes.ATTEMPT));
       } finally {
         stop.set(true);
         runner.join();
@@ -70,11 +75,11 @@ class LocalRunnerRacesTest {
       // The runner found no exit code yet; before it looks at the process, the job ends.
       Clock racing =
           new RacingClock(
-              () -> !ended.get() && inRunner("syncRunning"),
+              () -> !ended.get() && inRunner(RunningJobs.class, "sync"),
               () -> {
                 ended.set(true);
                 JobRecord running = local.get(id);
-                JobProcesses.Handle wrapper = LocalBackend.handle(running).orElseThrow();
+                JobProcesses.Handle wrapper = LocalAttributes.handle(running).orElseThrow();
                 try {
                   Files.createFile(gate);
                 } catch (java.io.IOException e) {
@@ -92,7 +97,7 @@ class LocalRunnerRacesTest {
             local.await(id, r -> r.state().isTerminal(), java.time.Duration.ofSeconds(60));
         assertTrue(ended.get(), "the race was not staged");
         assertEquals(JobState.SUCCEEDED, done.state(), done.reason());
-        assertEquals("2", done.attributes().get(LocalBackend.ATTEMPT));
+        assertEquals("2", done.attributes().get(LocalAttributes.ATTEMPT));
       } finally {
         stop.set(true);
         runner.join();
@@ -105,17 +110,17 @@ class LocalRunnerRacesTest {
     try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 2)) {
       String id;
       try (LocalBackend cli = local.backend()) {
-        id = cli.enqueue(LocalHome.spec(cli, "late", "sleep", "300")).id();
-        cli.pass();
+        id = EngineTesting.enqueue(cli, LocalHome.spec(cli, "late", "sleep", "300")).id();
+        EngineTesting.pass(cli);
       }
       AtomicBoolean cancelled = new AtomicBoolean();
       // The runner has listed the admitted job and is about to start it when the user cancels.
       Clock racing =
           new RacingClock(
-              () -> !cancelled.get() && inRunner("start"),
+              () -> !cancelled.get() && inRunner(JobStarter.class, "start"),
               () -> {
                 cancelled.set(true);
-                try (LocalBackend other = local.backend()) {
+                try (var other = local.engine()) {
                   other.cancel(id, "Cancelled by the test");
                 }
               });
@@ -150,7 +155,8 @@ class LocalRunnerRacesTest {
             + LocalHome.untilExists(gate)
             + "; exit 3";
     try (LocalBackend cli = local.backend()) {
-      return cli.enqueue(
+      return EngineTesting.enqueue(
+              cli,
               new SpecReader(cli.queueConfig())
                   .fromOverrides(
                       new SpecOverrides()
@@ -167,7 +173,7 @@ class LocalRunnerRacesTest {
         new Thread(
             () -> {
               try (LocalBackend backend = LocalBackend.open(local.home, clock)) {
-                new LocalRunner(backend, System.err).run(stop, null);
+                LocalHome.runRunner(backend, clock, java.util.Optional.empty(), stop, System.err);
               }
             });
     runner.start();
@@ -203,13 +209,13 @@ class LocalRunnerRacesTest {
     }
   }
 
-  private static boolean inRunner(String method) {
+  private static boolean inRunner(Class<?> type, String method) {
     return StackWalker.getInstance()
         .walk(
             frames ->
                 frames.anyMatch(
                     f ->
-                        f.getClassName().equals(LocalRunner.class.getName())
+                        f.getClassName().equals(type.getName())
                             && f.getMethodName().equals(method)));
   }
 }

@@ -9,9 +9,9 @@ import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.backend.RecordCodec;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
+import dev.sentinels.cli.support.RecordCodec;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -54,14 +54,13 @@ class LocalStoreHooksTest {
       store.create(job);
       store.create(queued("b-2"));
       assertEquals(List.of(), store.pendingHooks());
-      assertFalse(store.anyHooksPending());
+      assertTrue(store.pendingHooks().isEmpty());
 
       Optional<JobRecord> ended =
           store.update("a-1", r -> r.transition(JobState.SUCCEEDED, "Completed", Instant.now()));
       assertTrue(ended.isPresent());
-      assertEquals(
-          List.of("a-1"), store.pendingHooks().stream().map(s -> s.record().id()).toList());
-      assertTrue(store.anyHooksPending());
+      assertEquals(List.of("a-1"), store.pendingHooks().stream().map(JobRecord::id).toList());
+      assertFalse(store.pendingHooks().isEmpty());
 
       assertEquals(Optional.empty(), store.update("a-1", r -> null), "declined: no write");
       assertEquals(Optional.empty(), store.update("gone", r -> r), "no such record");
@@ -94,26 +93,25 @@ class LocalStoreHooksTest {
       }
     }
     try (LocalStore store = LocalStore.open(file)) {
-      assertEquals(
-          List.of("old-1"), store.pendingHooks().stream().map(s -> s.record().id()).toList());
+      assertEquals(List.of("old-1"), store.pendingHooks().stream().map(JobRecord::id).toList());
     }
   }
 
   @Test
   void alertEpisodesAreWrittenOnlyAtTheVersionRead() {
     try (LocalStore store = LocalStore.open(dir.resolve("sentinel.db"))) {
-      var none = store.alerts();
+      var alerts = store.alertEpisodes();
+      var none = alerts.read();
       assertEquals(Map.of(), none.getKey());
       assertEquals(null, none.getValue());
-      assertTrue(store.writeAlerts(Map.of("usage.phase", "opening"), null));
-      assertFalse(store.writeAlerts(Map.of("usage.phase", "opening"), null), "created twice");
+      assertTrue(alerts.write(Map.of("usage.phase", "opening"), null));
+      assertFalse(alerts.write(Map.of("usage.phase", "opening"), null), "created twice");
 
-      var first = store.alerts();
+      var first = alerts.read();
       assertEquals(Map.of("usage.phase", "opening"), first.getKey());
-      assertTrue(store.writeAlerts(Map.of("usage.phase", "open"), first.getValue()));
-      assertFalse(
-          store.writeAlerts(Map.of("usage.phase", "closed"), first.getValue()), "stale version");
-      assertEquals(Map.of("usage.phase", "open"), store.alerts().getKey());
+      assertTrue(alerts.write(Map.of("usage.phase", "open"), first.getValue()));
+      assertFalse(alerts.write(Map.of("usage.phase", "closed"), first.getValue()), "stale version");
+      assertEquals(Map.of("usage.phase", "open"), alerts.read().getKey());
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
+import dev.sentinels.cli.engine.EngineTesting;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,7 +25,7 @@ class LocalStoreTest {
   void aTransactionTakesTheWriteLockOnceAndCommitsOnce() throws Exception {
     try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 2);
         LocalBackend backend = local.backend()) {
-      LocalStore store = backend.store();
+      LocalStore store = backend.localStore();
       AtomicInteger commits = new AtomicInteger();
       AtomicInteger rollbacks = new AtomicInteger();
       ((SQLiteConnection) store.connection())
@@ -41,7 +42,8 @@ class LocalStoreTest {
                 }
               });
       JobRecord record =
-          store.inTransaction(() -> backend.enqueue(LocalHome.spec(backend, "one", "true")));
+          store.inTransaction(
+              () -> EngineTesting.enqueue(backend, LocalHome.spec(backend, "one", "true")));
       // The driver's commit() began the next transaction at once, and leaving manual mode
       // committed that empty one: the write lock twice, and a second chance to fail.
       assertEquals(1, commits.get(), "commits for one transaction");
@@ -53,7 +55,7 @@ class LocalStoreTest {
           () ->
               store.inTransaction(
                   () -> {
-                    backend.enqueue(LocalHome.spec(backend, "two", "true"));
+                    EngineTesting.enqueue(backend, LocalHome.spec(backend, "two", "true"));
                     throw new IllegalStateException("changed my mind");
                   }));
       assertEquals(1, commits.get());

@@ -5,7 +5,7 @@ import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.backend.JobIds;
+import dev.sentinels.cli.engine.JobIds;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
 import java.time.Duration;

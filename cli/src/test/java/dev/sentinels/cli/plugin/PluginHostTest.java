@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sentinels.cli.spec.PluginsConfigReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.sentinels.cli.backend;
+package dev.sentinels.cli.engine.port;
 
 import java.util.List;
 

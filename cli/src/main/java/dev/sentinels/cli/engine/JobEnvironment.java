@@ -1,7 +1,8 @@
-package dev.sentinels.cli.backend;
+package dev.sentinels.cli.engine;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
+import dev.sentinels.cli.support.RecordCodec;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.sentinels.cli.backend;
+package dev.sentinels.cli.engine;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.cli.queue.AdmissionPlan;

@@ -1,6 +1,4 @@
-package dev.sentinels.cli.backend;
-
-import dev.sentinels.cli.command.ExitCodes;
+package dev.sentinels.cli.support;
 
 /**
  * A failure the user can act on: printed as one line ({@code error: <message>}) with a specific

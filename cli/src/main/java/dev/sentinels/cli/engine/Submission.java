@@ -1,4 +1,4 @@
-package dev.sentinels.cli.backend;
+package dev.sentinels.cli.engine;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
@@ -6,8 +6,11 @@ import dev.sentinels.api.JobState;
 import dev.sentinels.api.PriorityClass;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Transition;
-import dev.sentinels.cli.command.ExitCodes;
 import dev.sentinels.cli.plugin.JobHooks;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.Retry;
+import dev.sentinels.cli.support.Retry.Attempt;
+import dev.sentinels.cli.support.SentinelException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,26 +47,27 @@ public final class Submission {
                         "priority: unknown priority class '" + spec.priority() + "'"));
     // The record names its class explicitly, so a later change of the default does not move it.
     JobSpec resolved = spec.withPriority(priority.name());
-    for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
-      JobRecord fresh =
-          new JobRecord(
-              JobIds.next(spec.name()),
-              resolved,
-              user,
-              priority.value(),
-              JobState.QUEUED,
-              "Submitted",
-              now,
-              null,
-              List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
-              Map.of());
-      JobRecord candidate = hooks.onSubmit(fresh, System.err::println);
-      if (createIfAbsent.test(candidate)) {
-        return candidate;
-      }
-    }
-    throw new SentinelException(
-        ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name());
+    return Retry.upTo(
+        ID_ATTEMPTS,
+        () -> {
+          JobRecord fresh =
+              new JobRecord(
+                  JobIds.next(spec.name()),
+                  resolved,
+                  user,
+                  priority.value(),
+                  JobState.QUEUED,
+                  "Submitted",
+                  now,
+                  null,
+                  List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
+                  Map.of());
+          JobRecord candidate = hooks.onSubmit(fresh, System.err::println);
+          return createIfAbsent.test(candidate) ? Attempt.done(candidate) : Attempt.again();
+        },
+        () ->
+            new SentinelException(
+                ExitCodes.INTERNAL, "could not pick a unique job id for " + spec.name()));
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.sentinels.cli.backend;
+package dev.sentinels.cli.engine.port;
 
 import dev.sentinels.api.Resources;
 

@@ -1,6 +1,8 @@
-package dev.sentinels.cli.spec;
+package dev.sentinels.cli.plugin;
 
-import dev.sentinels.cli.plugin.PluginsConfig;
+import dev.sentinels.cli.spec.Formats;
+import dev.sentinels.cli.spec.SafeYaml;
+import dev.sentinels.cli.spec.SpecException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

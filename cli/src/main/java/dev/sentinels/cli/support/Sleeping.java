@@ -1,4 +1,4 @@
-package dev.sentinels.cli.backend;
+package dev.sentinels.cli.support;
 
 /** The pause of polling loops (runner ticks, scheduler debounce, watch batches). */
 public final class Sleeping {

@@ -1,4 +1,4 @@
-package dev.sentinels.cli.backend;
+package dev.sentinels.cli.support;
 
 import dev.sentinels.api.JobRecord;
 import tools.jackson.databind.DeserializationFeature;

@@ -1,0 +1,163 @@
+package dev.sentinels.cli.engine;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobState;
+import dev.sentinels.api.plugin.PluginConfigException;
+import dev.sentinels.cli.engine.port.Backend;
+import dev.sentinels.cli.engine.port.NodeView;
+import dev.sentinels.cli.plugin.HookWorker;
+import dev.sentinels.cli.plugin.JobHooks;
+import dev.sentinels.cli.plugin.ResourceAlerts;
+import dev.sentinels.cli.queue.WaitReason;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The plugins' side of every use case: the hooks (built on first need, so a command that needs no
+ * plugin loads none), a command's brief delivery after its writes, and the scheduler's background
+ * worker with its resource alerts.
+ */
+final class PluginWork implements AutoCloseable {
+
+  /** How long a command spends on pending deliveries after its own work. */
+  static final Duration BRIEF_DELIVERY = Duration.ofSeconds(3);
+
+  private final Backend backend;
+  private final Clock clock;
+  private JobHooks hooks;
+  private Optional<ResourceAlerts> alerts = Optional.empty();
+
+  PluginWork(Backend backend, Clock clock) {
+    this.backend = backend;
+    this.clock = clock;
+  }
+
+  /**
+   * The plugin seam, from the backend's plugins section. A malformed section turns plugins off with
+   * a one-line warning (and an error in {@code sentinel plugins}): never a failed command.
+   */
+  synchronized JobHooks hooks() {
+    if (hooks == null) {
+      hooks =
+          JobHooks.fromConfig(backend::pluginsConfig, backend::secrets, backend.target(), clock);
+    }
+    return hooks;
+  }
+
+  /**
+   * A command's bounded attempt at pending plugin work after its writes (a cancel just now); what
+   * is left (a slow or failing service) waits for the scheduler or the next command.
+   */
+  void deliverBriefly() {
+    if (hooks().configured()) {
+      try {
+        hooks().deliver(backend.store(), Identity.of("cli"), BRIEF_DELIVERY);
+      } catch (RuntimeException e) {
+        // Never fail the user's command for a notification: the next pass retries.
+      }
+    }
+  }
+
+  /**
+   * The scheduler's deliverer, woken after every pass; it also checks resource alerts. With no
+   * plugin configured it starts nothing.
+   */
+  HookWorker startWorker(
+      String owner, PrintStream log, Supplier<QueueView> queue, Supplier<List<NodeView>> nodes) {
+    if (hooks().configured()) {
+      try {
+        alerts =
+            ResourceAlerts.configured(
+                backend.pluginsConfig(), hooks().host(), owner, backend.target(), clock);
+      } catch (PluginConfigException e) {
+        log.printf("%s resource alerts off: %s%n", clock.instant(), e.getMessage());
+      }
+    }
+    Optional<ResourceAlerts> checks = alerts;
+    return HookWorker.start(
+        hooks(),
+        backend.store(),
+        owner,
+        log,
+        () ->
+            checks.ifPresent(
+                a ->
+                    a.check(
+                        observe(a, queue.get(), nodes.get(), clock.instant()),
+                        backend.store().alertEpisodes())));
+  }
+
+  /**
+   * Plugin work still to do: pending deliveries, or an alert episode not closed yet. A runner that
+   * idles out does not leave over it, or notifications would wait for the next command.
+   */
+  boolean outstanding() {
+    if (!hooks().configured()) {
+      return false;
+    }
+    if (!backend.store().pendingHooks().isEmpty()) {
+      return true;
+    }
+    if (alerts.isPresent()
+        && backend.store().alertEpisodes().read().getKey().entrySet().stream()
+            .anyMatch(e -> e.getKey().endsWith(".phase") && !e.getValue().equals("closed"))) {
+      return true;
+    }
+    // A waiting-for-capacity alert needs someone to see the wait grow: with one configured,
+    // queued jobs keep the runner (otherwise a queued job alone does not).
+    return alerts.flatMap(ResourceAlerts::waitingLongerThan).isPresent()
+        && backend.store().count(EnumSet.of(JobState.QUEUED)) > 0;
+  }
+
+  /**
+   * What the alerts look at: jobs waiting for capacity longer than the threshold, and the GPU (else
+   * CPU) requests against what accepting nodes have.
+   */
+  static ResourceAlerts.Observation observe(
+      ResourceAlerts alerts, QueueView view, List<NodeView> nodes, Instant now) {
+    int tooLong = 0;
+    Duration longest = Duration.ZERO;
+    Duration threshold = alerts.waitingLongerThan().orElse(null);
+    for (var decision : view.plan().waiting()) {
+      JobRecord record = view.pending().get(decision.jobId());
+      if (record == null || !(decision.reason() instanceof WaitReason.InsufficientCapacity)) {
+        continue;
+      }
+      Duration waited = Duration.between(record.submittedAt(), now);
+      if (threshold != null && waited.compareTo(threshold) > 0) {
+        tooLong++;
+        longest = waited.compareTo(longest) > 0 ? waited : longest;
+      }
+    }
+    long gpus = 0;
+    long gpusRequested = 0;
+    long cpu = 0;
+    long cpuRequested = 0;
+    for (NodeView node : nodes) {
+      if (node.accepting()) {
+        gpus += node.allocatable().gpus();
+        gpusRequested += node.requested().gpus();
+        cpu += node.allocatable().cpuMillis();
+        cpuRequested += node.requested().cpuMillis();
+      }
+    }
+    return gpus > 0
+        ? new ResourceAlerts.Observation(tooLong, longest, (double) gpusRequested / gpus, "GPU")
+        : new ResourceAlerts.Observation(
+            tooLong, longest, cpu == 0 ? 0 : (double) cpuRequested / cpu, "CPU");
+  }
+
+  @Override
+  public synchronized void close() {
+    if (hooks != null) {
+      hooks.close();
+      hooks = null;
+    }
+  }
+}
