@@ -5,7 +5,8 @@ import dev.sentinels.api.JobState;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Transition;
 import dev.sentinels.cli.command.Commands;
-import dev.sentinels.cli.command.OutputOptions;
+import dev.sentinels.cli.command.OutputFormat;
+import dev.sentinels.cli.command.OutputObjects;
 import dev.sentinels.cli.command.Printer;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.spec.SpecOverrides;
@@ -56,7 +57,10 @@ final class Training {
       System.setErr(nowhere);
       scratch = Files.createTempDirectory("sentinel-training");
       for (Class<?> verb : Commands.ALL) {
-        expect(failures, ExitCodes.OK, verb.getAnnotation(Command.class).name(), "--help");
+        Command command = verb.getAnnotation(Command.class);
+        if (!command.hidden()) {
+          expect(failures, ExitCodes.OK, command.name(), "--help");
+        }
       }
       records(nowhere);
       Path kubeconfig = Files.writeString(scratch.resolve("kubeconfig"), KUBECONFIG);
@@ -107,9 +111,9 @@ final class Training {
             Map.of());
     record = RecordCodec.fromJson(RecordCodec.toJson(record));
     record = record.transition(JobState.RUNNING, "Started", now).withNode("node-1");
-    for (OutputOptions.Format format :
-        List.of(OutputOptions.Format.json, OutputOptions.Format.yaml)) {
-      Printer.structured(out, format, List.of(record));
+    for (OutputFormat format : List.of(OutputFormat.json, OutputFormat.yaml)) {
+      Printer.structured(
+          out, format, OutputObjects.list(List.of(OutputObjects.job(record, "training", now))));
     }
   }
 

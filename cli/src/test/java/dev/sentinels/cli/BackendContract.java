@@ -79,22 +79,21 @@ public abstract class BackendContract {
     args.addAll(behaviour);
     CliRun run = sentinel(args.toArray(String[]::new));
     assertEquals(ExitCodes.OK, run.exitCode(), () -> "submit " + args + ": " + run.err());
-    String id = run.out().trim();
+    String id = run.out().trim().replaceFirst("^job/", "");
     leftOver.add(id);
     return id;
   }
 
   /** The job's state as {@code status -o json} shows it. */
   protected JobState state(String id) {
-    return JobState.parse(job(id).path("state").asString());
+    return JobState.parse(job(id).at("/status/state").asString());
   }
 
   protected JsonNode job(String id) {
     CliRun status = sentinel("status", id, "-o", "json");
     assertEquals(ExitCodes.OK, status.exitCode(), status.err());
     JsonNode root = RecordCodec.mapper().readTree(status.out());
-    JsonNode items = root.has("items") ? root.get("items") : root;
-    return items.get(0);
+    return root.has("items") ? root.get("items").get(0) : root;
   }
 
   protected JobState awaitState(String id, JobState wanted) {
@@ -166,7 +165,7 @@ public abstract class BackendContract {
     assertEquals(ExitCodes.FAILED, run.exitCode(), run.err());
     String id = id(run.out().lines().findFirst().orElseThrow().split(" ")[0]);
     assertEquals(JobState.FAILED, state(id));
-    assertTrue(job(id).path("reason").asString().contains("exit code 3"), job(id).toString());
+    assertTrue(job(id).at("/status/reason").asString().contains("exit code 3"), job(id).toString());
   }
 
   @Test
@@ -224,7 +223,7 @@ public abstract class BackendContract {
     CliRun unknownClass = sentinel("priority", "set", done, "hihg");
     assertEquals(ExitCodes.USAGE, unknownClass.exitCode());
     assertEquals(
-        "error: priority: unknown priority class 'hihg'; known: low, normal, high, urgent\n",
+        "error: priority: unknown priority class \"hihg\"; known: low, normal, high, urgent\n",
         unknownClass.err());
 
     for (String verb : List.of("describe", "logs", "cancel", "status")) {
@@ -283,5 +282,290 @@ public abstract class BackendContract {
     CliRun table = sentinel("history");
     assertTrue(table.out().startsWith("ID"), table.out());
     assertTrue(table.out().contains("Succeeded"), table.out());
+  }
+
+  /**
+   * One line of the command-line corpus: {@code {done}} is a finished job, {@code {waiting}} one
+   * that can never run; the exit code, then what standard error (or output) must contain.
+   */
+  record Line(List<String> args, int exit, String err, String out) {
+    static Line of(int exit, String err, String... args) {
+      return new Line(List.of(args), exit, err, null);
+    }
+
+    static Line prints(String out, String... args) {
+      return new Line(List.of(args), ExitCodes.OK, null, out);
+    }
+  }
+
+  /** Flags before or after the verb, bad flags and values, ids as job/<id>, formats per verb. */
+  static List<Line> corpus() {
+    int ok = ExitCodes.OK;
+    int usage = ExitCodes.USAGE;
+    int missing = ExitCodes.NOT_FOUND;
+    int failed = ExitCodes.FAILED;
+    return List.of(
+        Line.of(ok, null, "status"),
+        Line.prints("\"kind\" : \"List\"", "-o", "json", "status", "--all"),
+        Line.prints("kind: List", "status", "--all", "-o", "yaml"),
+        Line.prints("job/{done}", "status", "{done}", "-o", "name"),
+        Line.prints("job/{done}", "status", "job/{done}", "-o", "name"),
+        Line.prints("\"kind\" : \"Job\"", "status", "job/{done}", "-o", "json"),
+        Line.prints("{done}", "--no-headers", "status", "--all"),
+        Line.of(usage, "error: unknown flag: --bogus", "status", "--bogus"),
+        Line.of(usage, "error: unknown flag: --bogus", "--bogus", "status"),
+        Line.of(usage, "See 'sentinel status --help' for usage.", "status", "--bogus"),
+        Line.of(usage, "(did you mean --state?)", "status", "--stat"),
+        Line.of(
+            usage, "unknown command \"statsu\" for \"sentinel\" (did you mean status?)", "statsu"),
+        Line.of(usage, "unknown command \"xyzzy\" for \"sentinel\"\n", "xyzzy"),
+        Line.of(usage, "'jsn' is not an output format", "status", "-o", "jsn"),
+        Line.of(usage, "--output: logs has no output formats", "logs", "-o", "json", "{done}"),
+        Line.of(
+            usage,
+            "--output: cancel prints table, name, not wide",
+            "cancel",
+            "-o",
+            "wide",
+            "{done}"),
+        Line.of(usage, "--output: priorities prints", "priorities", "-o", "wide"),
+        Line.of(usage, "--output: queues prints", "queues", "-o", "wide"),
+        Line.of(
+            usage,
+            "--output: submit prints",
+            "submit",
+            "-o",
+            "wide",
+            "--name",
+            "x",
+            "--image",
+            "b"),
+        Line.of(usage, "--output: scheduler has no output formats", "scheduler", "-o", "json"),
+        Line.of(usage, "--output: version prints", "version", "-o", "name"),
+        Line.of(
+            usage,
+            "--no-headers: queue prints no table here",
+            "queue",
+            "-o",
+            "json",
+            "--no-headers"),
+        Line.of(usage, "--no-headers: logs prints no table here", "logs", "--no-headers", "{done}"),
+        Line.of(
+            usage,
+            "--no-headers: submit prints no table here",
+            "submit",
+            "--no-headers",
+            "--name",
+            "x"),
+        Line.of(usage, "Missing required parameter", "describe"),
+        Line.of(
+            usage, "JOB: 'pod/x' is not a job; name one as <id> or job/<id>", "describe", "pod/x"),
+        Line.of(usage, "JOB: 'job/' is not a job", "status", "job/"),
+        Line.prints("ID:", "describe", "job/{done}"),
+        Line.prints("\"kind\" : \"List\"", "describe", "{done}", "{done2}", "-o", "json"),
+        Line.prints("job/{done}\njob/{done2}\n", "describe", "{done}", "job/{done2}", "-o", "name"),
+        Line.of(usage, "--limit: must be 0 (all) or more, got -1", "history", "--limit", "-1"),
+        Line.of(usage, "Invalid value for option '--limit'", "history", "--limit", "x"),
+        Line.of(ok, null, "history", "--limit", "0"),
+        Line.prints("job/", "history", "-o", "name"),
+        Line.prints("RESULT", "history", "-o", "wide"),
+        Line.of(ok, null, "logs", "--tail", "-1", "{done}"),
+        Line.prints("", "logs", "--tail", "0", "{done}"),
+        Line.of(
+            usage, "--tail: must be -1 (all) or more, got -2", "logs", "--tail", "-2", "{done}"),
+        Line.of(missing, "error: no job 'nope' in ", "logs", "nope"),
+        Line.of(missing, "error: no job 'nope' in ", "status", "nope"),
+        Line.of(missing, "error: no job 'nope' in ", "describe", "job/nope"),
+        Line.of(missing, "error: no job 'nope' in ", "cancel", "nope"),
+        Line.of(missing, "error: no job 'nope' in ", "priority", "set", "nope", "high"),
+        Line.of(failed, "already Succeeded; nothing to cancel", "cancel", "{done}"),
+        Line.of(
+            failed,
+            "already Succeeded; priority no longer matters",
+            "priority",
+            "set",
+            "{done}",
+            "high"),
+        Line.of(
+            usage,
+            "unknown priority class \"hihg\"; known: low, normal, high, urgent",
+            "priority",
+            "set",
+            "{waiting}",
+            "hihg"),
+        Line.of(usage, "Missing required parameter", "priority", "set"),
+        Line.prints("job/{waiting}\n", "priority", "set", "job/{waiting}", "high", "-o", "name"),
+        Line.prints("\"kind\" : \"Job\"", "priority", "set", "{waiting}", "urgent", "-o", "json"),
+        Line.prints(
+            "priorityclass/urgent\npriorityclass/high\npriorityclass/normal\npriorityclass/low\n",
+            "priorities",
+            "-o",
+            "name"),
+        Line.prints("urgent   100000", "priorities", "--no-headers"),
+        Line.prints("\"default\" : true", "priorities", "-o", "json"),
+        Line.prints("queue/default\n", "queues", "-o", "name"),
+        Line.prints("node/", "nodes", "-o", "name"),
+        Line.prints("FREE-GPU", "nodes", "-o", "wide"),
+        Line.prints("job/{waiting}", "queue", "-o", "name"),
+        Line.prints("HELD-NODE", "queue", "-o", "wide"),
+        Line.prints("\"reasonType\" : \"LargerThanAnyNode\"", "queue", "-o", "json"),
+        Line.of(ok, null, "queue", "--no-headers"),
+        Line.of(ok, null, "queue", "-q", "nosuch"),
+        Line.prints("sentinel 0.", "version"),
+        Line.prints("\"kind\" : \"Version\"", "version", "-o", "json"),
+        Line.prints("Usage: sentinel", "help"),
+        Line.prints("Usage: sentinel status", "help", "status"),
+        Line.prints("Exit codes:", "--help"),
+        Line.prints("--watch", "status", "--help"),
+        Line.prints("_sentinel_complete", "completion", "bash"),
+        Line.of(
+            usage, "SHELL: 'tcsh' is not supported; use bash, zsh or fish", "completion", "tcsh"),
+        Line.of(usage, "Missing required parameter", "completion"),
+        Line.of(usage, "name: is required", "submit", "--image", "b"),
+        Line.of(usage, "image: is required", "submit", "--name", "x"),
+        Line.of(usage, "name: ", "submit", "--name", "X_1", "--image", "b"),
+        Line.of(usage, "cpu", "submit", "--name", "x", "--image", "b", "--cpu", "lots"),
+        Line.of(usage, "gpu", "submit", "--name", "x", "--image", "b", "--gpus", "-1"),
+        Line.of(usage, "timeout", "submit", "--name", "x", "--image", "b", "--set", "timeout=soon"),
+        Line.of(
+            usage,
+            "priority: unknown priority class \"hihg\"",
+            "submit",
+            "--name",
+            "x",
+            "--image",
+            "b",
+            "--priority",
+            "hihg"),
+        Line.of(usage, "queue", "submit", "--name", "x", "--image", "b", "--queue", "nosuch"),
+        Line.of(
+            usage,
+            "--wait-for-capacity: only with --wait",
+            "submit",
+            "--name",
+            "x",
+            "--image",
+            "b",
+            "--wait-for-capacity"),
+        Line.of(
+            usage, "--all-namespaces: status works in one namespace", "status", "-A", "--watch"),
+        Line.of(
+            usage, "--all-namespaces: describe works in one namespace", "describe", "-A", "{done}"),
+        Line.of(usage, "--all-namespaces: logs works in one namespace", "logs", "-A", "{done}"),
+        Line.of(ok, null, "status", "-A"),
+        Line.prints("\"kind\" : \"List\"", "queue", "-A", "-o", "json"),
+        Line.of(ok, null, "-A", "history"),
+        Line.of(usage, "unknown state 'bogus'", "status", "--state", "bogus"),
+        Line.of(ok, null, "status", "--state", "Running,queued"),
+        Line.of(usage, "Missing required parameter", "compare", "{done}"),
+        Line.of(usage, "--limit: must be at least 1, got 0", "runs", "--limit", "0"),
+        Line.of(usage, "--output: shell has no output formats", "shell", "-o", "json"));
+  }
+
+  /** Jobs the corpus names: two finished, one waiting for ever. */
+  private java.util.Map<String, String> corpusJobs() {
+    String done = submit("done", slot(), printsAndRuns("one", Duration.ofMillis(100)));
+    String done2 = submit("done", slot(), printsAndRuns("two", Duration.ofMillis(100)));
+    String waiting =
+        submit("waiting", tooLargeForAnyNode(), printsAndRuns("x", Duration.ofSeconds(1)));
+    awaitEnd(done);
+    awaitEnd(done2);
+    return java.util.Map.of("{done}", done, "{done2}", done2, "{waiting}", waiting);
+  }
+
+  @Test
+  void theCommandLineCorpus() {
+    java.util.Map<String, String> jobs = corpusJobs();
+    List<String> wrong = new ArrayList<>();
+    for (Line line : corpus()) {
+      String[] args =
+          line.args().stream()
+              .map(
+                  a ->
+                      jobs.entrySet().stream()
+                          .reduce(a, (t, e) -> t.replace(e.getKey(), e.getValue()), (x, y) -> x))
+              .toArray(String[]::new);
+      CliRun run = sentinel(args);
+      String shown = "sentinel " + String.join(" ", args);
+      if (run.exitCode() != line.exit()) {
+        wrong.add(shown + ": exit " + run.exitCode() + ", not " + line.exit() + "\n  " + run.err());
+        continue;
+      }
+      if (line.err() != null && !run.err().contains(line.err())) {
+        wrong.add(shown + ": stderr lacks \"" + line.err() + "\"\n  " + run.err());
+      }
+      String out =
+          line.out() == null
+              ? null
+              : jobs.entrySet().stream()
+                  .reduce(line.out(), (t, e) -> t.replace(e.getKey(), e.getValue()), (x, y) -> x);
+      if (out != null && !run.out().contains(out)) {
+        wrong.add(shown + ": stdout lacks \"" + out + "\"\n  " + run.out());
+      }
+      if (run.exitCode() != ExitCodes.OK) {
+        if (run.err().lines().count() > 2
+            || run.err().contains("Exception")
+            || run.err().contains("\tat ")) {
+          wrong.add(shown + ": more than an error line and a pointer\n  " + run.err());
+        }
+        if (!run.out().isEmpty() && run.exitCode() == ExitCodes.USAGE) {
+          wrong.add(shown + ": printed output though refused\n  " + run.out());
+        }
+      }
+    }
+    assertEquals(List.of(), wrong, wrong.size() + " of " + corpus().size() + " lines went wrong");
+    assertTrue(corpus().size() >= 60, "a corpus of at least 60 lines");
+  }
+
+  @Test
+  void everyStructuredOutputMatchesTheDocumentedSchema() throws Exception {
+    java.util.Map<String, String> jobs = corpusJobs();
+    var schema = OutputSchema.load();
+    List<List<String>> commands =
+        List.of(
+            List.of("status", "--all"),
+            List.of("status", jobs.get("{done}")),
+            List.of("status", jobs.get("{done}"), jobs.get("{waiting}")),
+            List.of("describe", jobs.get("{done}")),
+            List.of("queue"),
+            List.of("queue", "-A"),
+            List.of("history"),
+            List.of("priorities"),
+            List.of("queues"),
+            List.of("nodes"),
+            List.of("version"),
+            List.of("priority", "set", jobs.get("{waiting}"), "high"),
+            List.of(
+                    "submit",
+                    "--name",
+                    "schema",
+                    "--set",
+                    "params.lr=0.01",
+                    "--set",
+                    "params.tag=007")
+                .stream()
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new)));
+    List<String> wrong = new ArrayList<>();
+    for (List<String> command : commands) {
+      List<String> args = new ArrayList<>(command);
+      if (args.get(0).equals("submit")) {
+        args.addAll(slot());
+        args.addAll(printsAndRuns("schema", Duration.ofMillis(100)));
+      }
+      for (String format : List.of("json", "yaml")) {
+        List<String> withFormat = new ArrayList<>(args);
+        int dashes = withFormat.indexOf("--");
+        withFormat.addAll(dashes < 0 ? withFormat.size() : dashes, List.of("-o", format));
+        CliRun run = sentinel(withFormat.toArray(String[]::new));
+        if (run.exitCode() != ExitCodes.OK) {
+          wrong.add(withFormat + ": exit " + run.exitCode() + " " + run.err());
+          continue;
+        }
+        schema
+            .problems(run.out(), format.equals("yaml"))
+            .forEach(p -> wrong.add(withFormat + ": " + p));
+      }
+    }
+    assertEquals(List.of(), wrong);
   }
 }

@@ -31,6 +31,7 @@ class SentinelTest {
   void unknownOptionIsAUsageError() {
     CliRun result = run("--no-such-option");
     assertEquals(ExitCodes.USAGE, result.exitCode());
-    assertTrue(result.err().contains("Unknown option: '--no-such-option'"), result.err());
+    assertEquals(
+        "error: unknown flag: --no-such-option\nSee 'sentinel --help' for usage.\n", result.err());
   }
 }

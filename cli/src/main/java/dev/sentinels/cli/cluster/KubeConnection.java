@@ -55,6 +55,68 @@ public final class KubeConnection {
         () -> build(config), direct, config.getMasterUrl(), config.getNamespace());
   }
 
+  /** The context a command would use and its namespace, as the prompt shows them. */
+  public record Current(String context, String namespace) {}
+
+  /** Reads the kubeconfig's current (or the named) context and that context's namespace. */
+  public static Current current(String kubeconfig, String context) {
+    Path file = kubeconfig != null ? Path.of(kubeconfig) : singleKubeconfigFile();
+    String name = context;
+    String namespace = "default";
+    if (file != null) {
+      try {
+        var tree = new tools.jackson.dataformat.yaml.YAMLMapper().readTree(Files.readString(file));
+        if (name == null) {
+          name = tree.path("current-context").asString("");
+        }
+        for (var c : tree.path("contexts")) {
+          if (c.path("name").asString().equals(name)) {
+            namespace = c.path("context").path("namespace").asString("default");
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // the prompt says less
+      }
+    }
+    return new Current(name == null || name.isEmpty() ? "cluster" : name, namespace);
+  }
+
+  /** The context names of the kubeconfig kubectl would read (every file of $KUBECONFIG). */
+  public static java.util.List<String> contexts(String kubeconfig) {
+    java.util.List<Path> files = new java.util.ArrayList<>();
+    if (kubeconfig != null) {
+      files.add(Path.of(kubeconfig));
+    } else if (System.getenv("KUBECONFIG") != null && !System.getenv("KUBECONFIG").isBlank()) {
+      for (String file : System.getenv("KUBECONFIG").split(java.io.File.pathSeparator)) {
+        if (!file.isBlank()) {
+          files.add(Path.of(file));
+        }
+      }
+    } else {
+      files.add(Path.of(System.getProperty("user.home"), ".kube", "config"));
+    }
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (Path file : files) {
+      try {
+        var tree = new tools.jackson.dataformat.yaml.YAMLMapper().readTree(Files.readString(file));
+        tree.path("contexts").forEach(c -> names.add(c.path("name").asString()));
+      } catch (IOException | RuntimeException e) {
+        // an unreadable file offers no contexts
+      }
+    }
+    names.remove("");
+    return java.util.List.copyOf(names);
+  }
+
+  private static final java.util.Map<String, KubeAccess> SHARED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Access kept open for the rest of the process (the REPL's), one per kubeconfig and context. */
+  static KubeAccess shared(String kubeconfig, String context) {
+    return SHARED.computeIfAbsent(
+        kubeconfig + "\u0000" + context, k -> access(kubeconfig, context));
+  }
+
   /** A configuration and whether it came from the fast reader (plain certificates or tokens). */
   private record Loaded(Config config, boolean simple) {}
 

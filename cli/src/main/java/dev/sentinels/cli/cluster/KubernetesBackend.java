@@ -45,6 +45,7 @@ public final class KubernetesBackend implements Backend {
   private final ClusterRuntime runtime;
   private QueueConfig config;
   private JsonNode configData;
+  private boolean sharedAccess;
 
   public KubernetesBackend(KubernetesClient client, String namespace, Clock clock) {
     this(KubeAccess.of(client), namespace, clock);
@@ -61,11 +62,54 @@ public final class KubernetesBackend implements Backend {
   /** A backend for the kubeconfig and context kubectl would use; reads start fast. */
   public static KubernetesBackend connect(
       String kubeconfig, String context, String namespace, Clock clock) {
-    return new KubernetesBackend(KubeConnection.access(kubeconfig, context), namespace, clock);
+    return connect(kubeconfig, context, namespace, clock, false);
   }
 
-  public String namespace() {
-    return namespace;
+  /**
+   * The same; with {@code warm} (the REPL) the connection is kept for the next backend of the same
+   * kubeconfig and context, so a line costs one request on an open connection.
+   */
+  public static KubernetesBackend connect(
+      String kubeconfig, String context, String namespace, Clock clock, boolean warm) {
+    if (!warm) {
+      return new KubernetesBackend(KubeConnection.access(kubeconfig, context), namespace, clock);
+    }
+    KubernetesBackend backend =
+        new KubernetesBackend(KubeConnection.shared(kubeconfig, context), namespace, clock);
+    backend.sharedAccess = true;
+    return backend;
+  }
+
+  /**
+   * Every namespace of the cluster, for {@code -A}: each is a backend of its own (its own records,
+   * configuration and lease), so an all-namespaces view is made of one per namespace.
+   */
+  public static java.util.List<String> namespaces(String kubeconfig, String context, boolean warm) {
+    KubeAccess access =
+        warm
+            ? KubeConnection.shared(kubeconfig, context)
+            : KubeConnection.access(kubeconfig, context);
+    try {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      StreamingList.each(
+          access.reads(),
+          "/api/v1/namespaces",
+          null,
+          null,
+          java.util.Set.of(),
+          i -> names.add(i.name()));
+      java.util.Collections.sort(names);
+      return names;
+    } finally {
+      if (!warm) {
+        access.close();
+      }
+    }
+  }
+
+  @Override
+  public Optional<String> namespace() {
+    return Optional.of(namespace);
   }
 
   @Override
@@ -186,6 +230,8 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public void close() {
-    access.close();
+    if (!sharedAccess) {
+      access.close();
+    }
   }
 }

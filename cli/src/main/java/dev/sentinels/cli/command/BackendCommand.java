@@ -1,25 +1,29 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.cli.engine.Engine;
-import java.io.PrintStream;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
 
-/** A command that works on a backend through the engine: opens it, runs, closes it. */
-abstract class BackendCommand implements Callable<Integer> {
-
-  @Mixin BackendOptions backendOptions;
+/** A verb that works on a backend through the engine: opens it, runs, closes it. */
+abstract class BackendCommand extends Verb {
 
   @Override
-  public final Integer call() {
-    try (Engine engine = backendOptions.open()) {
+  final int execute() {
+    if (global().allNamespaces) {
+      java.util.List<Engine> engines = Backends.openEach(global());
+      try {
+        return runAcross(engines);
+      } finally {
+        engines.forEach(Engine::close);
+      }
+    }
+    try (Engine engine = Backends.open(global())) {
       return run(engine);
     }
   }
 
   abstract int run(Engine engine);
 
-  PrintStream out() {
-    return System.out;
+  /** With {@code -A}: the same over every namespace (verbs that allow it override this). */
+  int runAcross(java.util.List<Engine> engines) {
+    throw new IllegalStateException(verb() + " does not list across namespaces");
   }
 }

@@ -23,7 +23,15 @@ public final class Commands {
     CompareCommand.class,
     SchedulerCommand.class,
     CompletionCommand.class,
+    ShellCommand.class,
+    VersionCommand.class,
+    picocli.CommandLine.HelpCommand.class,
+    CompleteCommand.class,
   };
+
+  /** Global flags that take a value, which is not a verb. */
+  private static final java.util.Set<String> VALUED =
+      java.util.Set.of("-n", "--namespace", "--kubeconfig", "--context", "-o", "--output");
 
   private Commands() {}
 
@@ -42,8 +50,11 @@ public final class Commands {
       for (Class<?> command : ALL) {
         Command annotation = command.getAnnotation(Command.class);
         if (annotation.name().equals(verb) || Arrays.asList(annotation.aliases()).contains(verb)) {
-          // completion describes the whole program, so it needs every verb.
-          return command == CompletionCommand.class ? Arrays.asList(ALL) : List.of(command);
+          // completion describes the whole program, and help may name any verb.
+          return command == CompletionCommand.class
+                  || command == picocli.CommandLine.HelpCommand.class
+              ? Arrays.asList(ALL)
+              : List.of(command);
         }
       }
     }
@@ -51,12 +62,16 @@ public final class Commands {
   }
 
   private static String firstVerb(String[] args) {
-    for (String arg : args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--")) {
+        return null;
+      }
       if (!arg.startsWith("-")) {
         return arg;
       }
-      if (arg.equals("--")) {
-        return null;
+      if (VALUED.contains(arg)) {
+        i++; // -n team status: "team" is the namespace
       }
     }
     return null;

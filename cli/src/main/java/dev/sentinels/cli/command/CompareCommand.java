@@ -5,15 +5,12 @@ import dev.sentinels.api.plugin.RunSummary;
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.support.ExitCodes;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -25,13 +22,22 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true)
 final class CompareCommand extends BackendCommand {
 
-  @Mixin OutputOptions output;
-
   @Parameters(index = "0", paramLabel = "JOB_A", description = "First job id.")
   String first;
 
   @Parameters(index = "1", paramLabel = "JOB_B", description = "Second job id.")
   String second;
+
+  @Override
+  java.util.Set<OutputFormat> formats() {
+    return java.util.EnumSet.of(OutputFormat.table, OutputFormat.json, OutputFormat.yaml);
+  }
+
+  @Override
+  void checkArguments() {
+    first = JobIds.parse(first);
+    second = JobIds.parse(second);
+  }
 
   @Override
   int run(Engine engine) {
@@ -59,18 +65,8 @@ final class CompareCommand extends BackendCommand {
         runA.map(RunSummary::metrics).orElse(Map.of()),
         runB.map(RunSummary::metrics).orElse(Map.of()),
         RunsCommand::number);
-    if (output.structured()) {
-      List<Map<String, Object>> items = new ArrayList<>();
-      rows.forEach(
-          (key, values) -> {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("key", key);
-            item.put(first, values[0]);
-            item.put(second, values[1]);
-            item.put("differs", !values[0].equals(values[1]));
-            items.add(item);
-          });
-      Printer.structured(out(), output.format(), items);
+    if (format().structured()) {
+      Printer.structured(out(), format(), OutputObjects.comparison(a.id(), b.id(), rows));
       return ExitCodes.OK;
     }
     Table table =
@@ -82,7 +78,7 @@ final class CompareCommand extends BackendCommand {
     rows.forEach(
         (key, values) ->
             table.row(key, values[0], values[1], values[0].equals(values[1]) ? "=" : "*"));
-    table.print(out(), !output.noHeaders);
+    table.print(out(), headers());
     return ExitCodes.OK;
   }
 

@@ -1,13 +1,8 @@
 package dev.sentinels.cli.command;
 
 import dev.sentinels.cli.support.ExitCodes;
-import java.util.concurrent.Callable;
-import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "completion",
@@ -18,25 +13,38 @@ import picocli.CommandLine.Spec;
       "fish: sentinel completion fish | source"
     },
     mixinStandardHelpOptions = true)
-final class CompletionCommand implements Callable<Integer> {
+final class CompletionCommand extends Verb {
 
-  @Parameters(paramLabel = "SHELL", description = "bash, zsh or fish.")
+  @Parameters(
+      paramLabel = "SHELL",
+      completionCandidates = Shells.class,
+      description = "bash, zsh or fish.")
   String shell;
 
-  @Spec CommandSpec spec;
+  /** The shells there are scripts for. */
+  static final class Shells implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.List.of("bash", "zsh", "fish").iterator();
+    }
+  }
 
   @Override
-  public Integer call() {
-    CommandLine root = spec.root().commandLine();
+  java.util.Set<OutputFormat> formats() {
+    return java.util.EnumSet.noneOf(OutputFormat.class);
+  }
+
+  @Override
+  boolean printsTables() {
+    return false;
+  }
+
+  @Override
+  int execute() {
     switch (shell) {
-      case "bash" -> System.out.print(AutoComplete.bash("sentinel", root));
-      // picocli writes bash; zsh runs that through its bash compatibility layer.
-      case "zsh" ->
-          System.out.print(
-              "autoload -U +X compinit && compinit\n"
-                  + "autoload -U +X bashcompinit && bashcompinit\n"
-                  + AutoComplete.bash("sentinel", root));
-      case "fish" -> System.out.print(FishCompletion.script("sentinel", root));
+      case "bash" -> System.out.print(CompletionScripts.bash());
+      case "zsh" -> System.out.print(CompletionScripts.zsh());
+      case "fish" -> System.out.print(CompletionScripts.fish());
       default ->
           throw new dev.sentinels.cli.support.SentinelException(
               ExitCodes.USAGE, "SHELL: '" + shell + "' is not supported; use bash, zsh or fish");

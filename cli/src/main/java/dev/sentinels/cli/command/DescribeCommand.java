@@ -6,34 +6,76 @@ import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.Transition;
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.engine.port.DescribeSection;
+import dev.sentinels.cli.plugin.JobHooks;
+import dev.sentinels.cli.support.Durations;
 import dev.sentinels.cli.support.ExitCodes;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "describe",
-    description = "Show a job in detail: spec, timeline, Kubernetes objects and events.",
-    mixinStandardHelpOptions = true)
+    description =
+        "Show jobs in detail: spec, timeline, Kubernetes objects (or process) and events.",
+    mixinStandardHelpOptions = true,
+    footer = {"", "Examples:", "  sentinel describe job/mnist-7kq2x", "  sentinel describe A B"})
 final class DescribeCommand extends BackendCommand {
 
-  @Mixin OutputOptions output;
+  @Parameters(arity = "1..*", paramLabel = "JOB", description = "Job ids or job/<id>.")
+  List<String> jobIds;
 
-  @Parameters(paramLabel = "JOB", description = "Job id.")
-  String jobId;
+  @Override
+  Set<OutputFormat> formats() {
+    return EnumSet.of(OutputFormat.table, OutputFormat.json, OutputFormat.yaml, OutputFormat.name);
+  }
+
+  @Override
+  boolean printsTables() {
+    return false;
+  }
+
+  @Override
+  void checkArguments() {
+    jobIds = JobIds.parse(jobIds);
+  }
 
   @Override
   int run(Engine engine) {
-    JobRecord job = engine.get(jobId);
-    PrintStream out = out();
-    if (output.structured()) {
-      Printer.structured(out, output.format(), job);
-      return ExitCodes.OK;
+    List<JobRecord> jobs = new ArrayList<>();
+    for (String id : jobIds) {
+      jobs.add(engine.get(id));
     }
+    PrintStream out = out();
     Instant now = Instant.now();
+    String namespace = engine.namespace().orElse(null);
+    switch (format()) {
+      case json, yaml ->
+          Printer.objects(
+              out,
+              format(),
+              jobs.stream().map(j -> OutputObjects.job(j, namespace, now)).toList(),
+              jobIds.size() == 1);
+      case name -> jobs.forEach(j -> out.println("job/" + j.id()));
+      default -> {
+        for (int i = 0; i < jobs.size(); i++) {
+          if (i > 0) {
+            out.println();
+          }
+          describe(out, jobs.get(i), engine.describe(jobs.get(i)), now);
+        }
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void describe(
+      PrintStream out, JobRecord job, List<DescribeSection> sections, Instant now) {
     JobSpec s = job.spec();
     field(out, "ID", job.id());
     field(out, "Name", s.name());
@@ -60,10 +102,7 @@ final class DescribeCommand extends BackendCommand {
         String.join(" ", s.command())
             + (s.args().isEmpty() ? "" : " " + String.join(" ", s.args())));
     field(out, "Resources", s.resources().toString());
-    field(
-        out,
-        "Timeout",
-        s.timeout() == null ? null : s.timeout().toString().substring(2).toLowerCase());
+    field(out, "Timeout", Durations.format(s.timeout()));
     field(out, "Retries", Integer.toString(s.retries()));
     map(out, "Params", s.params());
     map(out, "Env", s.env());
@@ -78,18 +117,15 @@ final class DescribeCommand extends BackendCommand {
       }
     }
     field(out, "Artifacts", s.artifacts());
-    dev.sentinels.cli.plugin.JobHooks.trackingLink(job)
-        .ifPresent(link -> field(out, "Tracking", link));
-    map(out, "Attributes", job.attributes());
+    JobHooks.trackingLink(job).ifPresent(link -> field(out, "Tracking", link));
     out.println("Timeline:");
     for (Transition t : job.timeline()) {
       out.printf("  %-24s %-10s %s%n", t.at(), t.state(), t.reason() == null ? "" : t.reason());
     }
-    for (DescribeSection section : engine.describe(job)) {
+    for (DescribeSection section : sections) {
       out.println(section.title() + ":");
       section.lines().forEach(line -> out.println("  " + line));
     }
-    return ExitCodes.OK;
   }
 
   private static void field(PrintStream out, String name, String value) {

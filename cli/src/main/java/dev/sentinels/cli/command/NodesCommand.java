@@ -3,9 +3,9 @@ package dev.sentinels.cli.command;
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.engine.port.NodeView;
 import dev.sentinels.cli.support.ExitCodes;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(
     name = "nodes",
@@ -13,37 +13,50 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true)
 final class NodesCommand extends BackendCommand {
 
-  @Mixin OutputOptions output;
-
   @Override
   int run(Engine engine) {
     List<NodeView> nodes = engine.nodes();
-    switch (output.format()) {
-      case json, yaml -> Printer.structured(out(), output.format(), nodes);
-      case name -> nodes.forEach(n -> out().println(n.name()));
+    switch (format()) {
+      case json, yaml ->
+          Printer.objects(out(), format(), nodes.stream().map(OutputObjects::node).toList(), false);
+      case name -> Printer.names(out(), nodes.stream().map(OutputObjects::node).toList());
       default -> {
-        Table table = new Table("NAME", "STATUS", "CPU", "MEMORY", "GPU", "PODS");
+        boolean wide = format() == OutputFormat.wide;
+        List<String> headers =
+            new ArrayList<>(List.of("NAME", "STATUS", "CPU", "MEMORY", "GPU", "PODS"));
+        if (wide) {
+          headers.addAll(List.of("FREE-CPU", "FREE-MEMORY", "FREE-GPU"));
+        }
+        Table table = new Table(headers.toArray(String[]::new));
         for (NodeView n : nodes) {
           String status = n.ready() ? "Ready" : "NotReady";
           if (!n.schedulable()) {
             status += ",SchedulingDisabled";
           }
-          table.row(
-              n.name(),
-              status,
-              Formatting.cpu(n.requested().cpuMillis())
-                  + "/"
-                  + Formatting.cpu(n.allocatable().cpuMillis()),
-              Formatting.memory(n.requested().memoryBytes())
-                  + "/"
-                  + Formatting.memory(n.allocatable().memoryBytes()),
-              n.requested().gpus() + "/" + n.allocatable().gpus(),
-              n.pods());
+          List<Object> cells =
+              new ArrayList<>(
+                  List.of(
+                      n.name(),
+                      status,
+                      Formatting.cpu(n.requested().cpuMillis())
+                          + "/"
+                          + Formatting.cpu(n.allocatable().cpuMillis()),
+                      Formatting.memory(n.requested().memoryBytes())
+                          + "/"
+                          + Formatting.memory(n.allocatable().memoryBytes()),
+                      n.requested().gpus() + "/" + n.allocatable().gpus(),
+                      n.pods()));
+          if (wide) {
+            cells.add(Formatting.cpu(n.free().cpuMillis()));
+            cells.add(Formatting.memory(n.free().memoryBytes()));
+            cells.add(n.free().gpus());
+          }
+          table.row(cells.toArray());
         }
         if (table.isEmpty()) {
           System.err.println("No nodes.");
         } else {
-          table.print(out(), !output.noHeaders);
+          table.print(out(), headers());
         }
       }
     }

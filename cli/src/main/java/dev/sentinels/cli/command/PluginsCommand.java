@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import tools.jackson.databind.node.ObjectNode;
 
 @Command(
     name = "plugins",
@@ -20,12 +20,11 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true)
 final class PluginsCommand extends BackendCommand {
 
-  @Mixin OutputOptions output;
-
   @Override
   int run(Engine engine) {
     PluginHost host = engine.hooks().inventory();
     List<Map<String, Object>> items = new ArrayList<>();
+    List<ObjectNode> objects = new ArrayList<>();
     boolean broken = false;
     for (PluginHost.PluginStatus status : host.statuses()) {
       Map<String, Object> item = new LinkedHashMap<>();
@@ -37,13 +36,14 @@ final class PluginsCommand extends BackendCommand {
       item.put("error", status.error());
       item.put("path", status.path());
       items.add(item);
+      objects.add(OutputObjects.plugin(status));
       broken |= !status.healthy();
     }
-    switch (output.format()) {
-      case json, yaml -> Printer.structured(out(), output.format(), items);
-      case name -> items.forEach(i -> out().println(i.get("id")));
+    switch (format()) {
+      case json, yaml -> Printer.objects(out(), format(), objects, false);
+      case name -> Printer.names(out(), objects);
       default -> {
-        boolean wide = output.format() == OutputOptions.Format.wide;
+        boolean wide = format() == OutputFormat.wide;
         Table table =
             wide
                 ? new Table("ID", "VERSION", "KINDS", "CONFIGURED", "STATUS", "PATH")
@@ -61,7 +61,7 @@ final class PluginsCommand extends BackendCommand {
         if (table.isEmpty()) {
           System.err.println("No plugins installed (looked in " + PluginHost.defaultRoots() + ").");
         } else {
-          table.print(out(), !output.noHeaders);
+          table.print(out(), headers());
         }
       }
     }

@@ -5,17 +5,22 @@ import dev.sentinels.api.QueueConfig;
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.support.ExitCodes;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import tools.jackson.databind.node.ObjectNode;
 
 @Command(
     name = "priorities",
-    description = "List priority classes, highest first.",
+    description = "List priority classes, highest first, and which one is the default.",
     mixinStandardHelpOptions = true)
 final class PrioritiesCommand extends BackendCommand {
 
-  @Mixin OutputOptions output;
+  @Override
+  Set<OutputFormat> formats() {
+    return EnumSet.of(OutputFormat.table, OutputFormat.json, OutputFormat.yaml, OutputFormat.name);
+  }
 
   @Override
   int run(Engine engine) {
@@ -24,9 +29,13 @@ final class PrioritiesCommand extends BackendCommand {
         config.priorityClasses().stream()
             .sorted(Comparator.comparingInt(PriorityClass::value).reversed())
             .toList();
-    switch (output.format()) {
-      case json, yaml -> Printer.structured(out(), output.format(), classes);
-      case name -> classes.forEach(c -> out().println(c.name()));
+    List<ObjectNode> items =
+        classes.stream()
+            .map(c -> OutputObjects.priorityClass(c, c.name().equals(config.defaultPriority())))
+            .toList();
+    switch (format()) {
+      case json, yaml -> Printer.objects(out(), format(), items, false);
+      case name -> Printer.names(out(), items);
       default -> {
         Table table = new Table("NAME", "VALUE", "DEFAULT", "DESCRIPTION");
         for (PriorityClass c : classes) {
@@ -36,7 +45,7 @@ final class PrioritiesCommand extends BackendCommand {
               c.name().equals(config.defaultPriority()) ? "yes" : "-",
               c.description());
         }
-        table.print(out(), !output.noHeaders);
+        table.print(out(), headers());
       }
     }
     return ExitCodes.OK;

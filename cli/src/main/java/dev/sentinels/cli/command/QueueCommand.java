@@ -8,20 +8,22 @@ import dev.sentinels.cli.support.ExitCodes;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
     name = "queue",
     description = "Show queued jobs in the order they will be admitted, and why each waits.",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    footer = {
+      "",
+      "Examples:",
+      "  sentinel queue",
+      "  sentinel queue -q research -o wide",
+      "  sentinel queue -o json | jq '.items[0].reason'"
+    })
 final class QueueCommand extends BackendCommand {
-
-  @Mixin OutputOptions output;
 
   @Option(
       names = {"-q", "--queue"},
@@ -29,63 +31,103 @@ final class QueueCommand extends BackendCommand {
       description = "Only this queue.")
   String onlyQueue;
 
+  /** A queued job's place, in the namespace whose queue it is (null locally). */
+  private record Entry(String namespace, Decision decision, JobRecord job) {}
+
+  @Override
+  boolean listsAcrossNamespaces() {
+    return true;
+  }
+
   @Override
   int run(Engine engine) {
+    print(entries(engine), false);
+    return ExitCodes.OK;
+  }
+
+  @Override
+  int runAcross(List<Engine> engines) {
+    List<Entry> entries = new ArrayList<>();
+    engines.forEach(engine -> entries.addAll(entries(engine)));
+    print(entries, true);
+    return ExitCodes.OK;
+  }
+
+  private List<Entry> entries(Engine engine) {
     QueueView view = engine.queue();
-    Instant now = Instant.now();
-    List<Decision> decisions = new ArrayList<>();
+    String namespace = engine.namespace().orElse(null);
+    List<Entry> entries = new ArrayList<>();
     for (Decision d : view.plan().decisions()) {
       if (onlyQueue == null || onlyQueue.equals(d.job().queue())) {
-        decisions.add(d);
+        entries.add(new Entry(namespace, d, view.pending().get(d.jobId())));
       }
     }
+    return entries;
+  }
+
+  private void print(List<Entry> entries, boolean namespaced) {
+    Instant now = Instant.now();
     PrintStream out = out();
-    switch (output.format()) {
-      case json, yaml -> {
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (Decision d : decisions) {
-          Map<String, Object> item = new LinkedHashMap<>();
-          item.put("position", d.position());
-          item.put("id", d.jobId());
-          item.put("queue", d.job().queue());
-          item.put("priority", d.job().priority());
-          item.put("submittedAt", d.job().submittedAt());
-          item.put("request", d.job().request());
-          item.put("fitsNow", d.admitted());
-          item.put("reason", d.admitted() ? "fits now: admitted on the next pass" : d.message());
-          items.add(item);
-        }
-        Printer.structured(out, output.format(), items);
-      }
-      case name -> decisions.forEach(d -> out.println(d.jobId()));
+    switch (format()) {
+      case json, yaml ->
+          Printer.objects(
+              out,
+              format(),
+              entries.stream()
+                  .map(e -> OutputObjects.queuedJob(e.decision(), e.job(), e.namespace(), now))
+                  .toList(),
+              false);
+      case name -> entries.forEach(e -> out.println("job/" + e.decision().jobId()));
       default -> {
-        Table table =
-            new Table(
-                "POS", "ID", "PRIORITY", "QUEUE", "WAITING", "CPU", "MEMORY", "GPU", "REASON");
-        for (Decision d : decisions) {
-          JobRecord job = view.pending().get(d.jobId());
+        boolean wide = format() == OutputFormat.wide;
+        List<String> headers = new ArrayList<>();
+        if (namespaced) {
+          headers.add("NAMESPACE");
+        }
+        headers.addAll(
+            List.of("POS", "ID", "PRIORITY", "QUEUE", "WAITING", "CPU", "MEMORY", "GPU"));
+        if (wide) {
+          headers.addAll(List.of("USER", "HELD-NODE"));
+        }
+        headers.add("REASON");
+        Table table = new Table(headers.toArray(String[]::new));
+        for (Entry e : entries) {
+          Decision d = e.decision();
           var r = d.job().request();
-          table.row(
-              d.position(),
-              d.jobId(),
-              (job.spec().priority() == null ? "" : job.spec().priority() + " ")
-                  + "("
-                  + d.job().priority()
-                  + ")",
-              d.job().queue(),
-              Formatting.since(d.job().submittedAt(), now),
-              Formatting.cpu(r.cpuMillis()),
-              Formatting.memory(r.memoryBytes()),
-              r.gpus(),
-              d.admitted() ? "fits now: admitted on the next pass" : d.message());
+          List<Object> cells = new ArrayList<>();
+          if (namespaced) {
+            cells.add(e.namespace());
+          }
+          cells.addAll(
+              List.of(
+                  d.position(),
+                  d.jobId(),
+                  (e.job().spec().priority() == null ? "" : e.job().spec().priority() + " ")
+                      + "("
+                      + d.job().priority()
+                      + ")",
+                  d.job().queue(),
+                  Formatting.since(d.job().submittedAt(), now),
+                  Formatting.cpu(r.cpuMillis()),
+                  Formatting.memory(r.memoryBytes()),
+                  r.gpus()));
+          if (wide) {
+            cells.add(e.job().user());
+            cells.add(d.reservedNode() == null ? "" : d.reservedNode());
+          }
+          cells.add(reason(d));
+          table.row(cells.toArray());
         }
         if (table.isEmpty()) {
           System.err.println("No jobs waiting.");
         } else {
-          table.print(out, !output.noHeaders);
+          table.print(out, headers());
         }
       }
     }
-    return ExitCodes.OK;
+  }
+
+  static String reason(Decision d) {
+    return d.admitted() ? "fits now: admitted on the next pass" : d.message();
   }
 }

@@ -4,12 +4,12 @@ import dev.sentinels.api.QueueConfig;
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.queue.QueueUsage;
 import dev.sentinels.cli.support.ExitCodes;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import tools.jackson.databind.node.ObjectNode;
 
 @Command(
     name = "queues",
@@ -17,39 +17,35 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true)
 final class QueuesCommand extends BackendCommand {
 
-  @Mixin OutputOptions output;
+  @Override
+  Set<OutputFormat> formats() {
+    return EnumSet.of(OutputFormat.table, OutputFormat.json, OutputFormat.yaml, OutputFormat.name);
+  }
 
   @Override
   int run(Engine engine) {
     QueueConfig config = engine.queueConfig();
     Map<String, QueueUsage> usage = engine.queue().plan().queues();
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (QueueConfig.Queue q : config.queues().values()) {
-      QueueUsage u = usage.get(q.name());
-      Map<String, Object> item = new LinkedHashMap<>();
-      item.put("name", q.name());
-      item.put("quota", q.quota());
-      item.put("held", u == null ? null : u.held());
-      item.put("activeJobs", u == null ? 0 : u.activeJobs());
-      item.put("waitingJobs", u == null ? 0 : u.waitingJobs());
-      item.put("description", q.description());
-      items.add(item);
-    }
-    switch (output.format()) {
-      case json, yaml -> Printer.structured(out(), output.format(), items);
-      case name -> items.forEach(i -> out().println(i.get("name")));
+    List<ObjectNode> items =
+        config.queues().values().stream()
+            .map(q -> OutputObjects.queue(q, usage.get(q.name())))
+            .toList();
+    switch (format()) {
+      case json, yaml -> Printer.objects(out(), format(), items, false);
+      case name -> Printer.names(out(), items);
       default -> {
         Table table = new Table("NAME", "QUOTA", "HELD", "ACTIVE", "WAITING", "DESCRIPTION");
-        for (Map<String, Object> i : items) {
+        for (QueueConfig.Queue q : config.queues().values()) {
+          QueueUsage u = usage.get(q.name());
           table.row(
-              i.get("name"),
-              i.get("quota") == null ? "unlimited" : i.get("quota"),
-              i.get("held") == null ? "0" : i.get("held"),
-              i.get("activeJobs"),
-              i.get("waitingJobs"),
-              i.get("description"));
+              q.name(),
+              q.quota() == null ? "unlimited" : q.quota(),
+              u == null ? "0" : u.held(),
+              u == null ? 0 : u.activeJobs(),
+              u == null ? 0 : u.waitingJobs(),
+              q.description());
         }
-        table.print(out(), !output.noHeaders);
+        table.print(out(), headers());
       }
     }
     return ExitCodes.OK;

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -16,8 +15,6 @@ import picocli.CommandLine.Option;
     description = "List past tracked runs (newest first) with their key metrics.",
     mixinStandardHelpOptions = true)
 final class RunsCommand extends BackendCommand {
-
-  @Mixin OutputOptions output;
 
   @Option(names = "--project", description = "Only this project's runs (the spec's project).")
   String project;
@@ -29,17 +26,22 @@ final class RunsCommand extends BackendCommand {
   static final int KEY_METRICS = 3;
 
   @Override
-  int run(Engine engine) {
+  void checkArguments() {
     if (limit < 1) {
       throw dev.sentinels.cli.support.SentinelException.invalid(
           "--limit: must be at least 1, got " + limit);
     }
+  }
+
+  @Override
+  int run(Engine engine) {
     List<RunSummary> runs = engine.hooks().queryTracking(t -> t.runs(project, limit));
-    switch (output.format()) {
-      case json, yaml -> Printer.structured(out(), output.format(), runs);
-      case name -> runs.forEach(r -> out().println(r.jobId() == null ? r.runId() : r.jobId()));
+    switch (format()) {
+      case json, yaml ->
+          Printer.objects(out(), format(), runs.stream().map(OutputObjects::run).toList(), false);
+      case name -> Printer.names(out(), runs.stream().map(OutputObjects::run).toList());
       default -> {
-        boolean wide = output.format() == OutputOptions.Format.wide;
+        boolean wide = format() == OutputFormat.wide;
         Table table =
             wide
                 ? new Table("JOB", "RUN", "NAME", "STATUS", "STARTED", "METRICS", "LINK")
@@ -59,7 +61,7 @@ final class RunsCommand extends BackendCommand {
         if (table.isEmpty()) {
           System.err.println("No runs" + (project == null ? "" : " in project " + project) + ".");
         } else {
-          table.print(out(), !output.noHeaders);
+          table.print(out(), headers());
         }
       }
     }

@@ -19,6 +19,16 @@ import picocli.CommandLine.Command;
 final class SchedulerCommand extends BackendCommand {
 
   @Override
+  java.util.Set<OutputFormat> formats() {
+    return java.util.EnumSet.noneOf(OutputFormat.class);
+  }
+
+  @Override
+  boolean printsTables() {
+    return false;
+  }
+
+  @Override
   int run(Engine engine) {
     AtomicBoolean stop = new AtomicBoolean();
     // Not Thread.join: after the loop the main thread calls System.exit, which waits for hooks.

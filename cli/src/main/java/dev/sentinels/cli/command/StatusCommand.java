@@ -12,21 +12,26 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "status",
     description = "Show running and recent jobs, or the named ones.",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    footer = {
+      "",
+      "Examples:",
+      "  sentinel status                       active, queued and last day's jobs",
+      "  sentinel status job/mnist-7kq2x -o yaml",
+      "  sentinel status --state Failed --all -o name",
+      "  sentinel status --watch"
+    })
 final class StatusCommand extends BackendCommand {
-
-  @Mixin OutputOptions output;
 
   @Parameters(
       paramLabel = "JOB",
-      description = "Job ids (default: active, queued and recent jobs).")
+      description = "Job ids or job/<id> (default: active, queued and recent jobs).")
   List<String> jobIds = new ArrayList<>();
 
   @Option(
@@ -38,26 +43,47 @@ final class StatusCommand extends BackendCommand {
       converter = JobStateConverter.class)
   Set<JobState> states = EnumSet.noneOf(JobState.class);
 
-  @Option(
-      names = {"-A", "--all"},
-      description = "Include all finished jobs, not just the last day's.")
+  @Option(names = "--all", description = "Include all finished jobs, not just the last day's.")
   boolean all;
 
   @Option(
       names = {"-w", "--watch"},
-      description = "After listing, print changes as they happen.")
+      description = "After listing, print changes as they happen (Ctrl-C stops).")
   boolean watch;
 
   static final Duration RECENT = Duration.ofHours(24);
 
   @Override
+  void checkArguments() {
+    jobIds = JobIds.parse(jobIds);
+  }
+
+  @Override
+  boolean listsAcrossNamespaces() {
+    return jobIds.isEmpty() && !watch;
+  }
+
+  @Override
   int run(Engine engine) {
     PrintStream out = out();
+    JobView view = new JobView(format(), jobIds.size() == 1, false);
+    String namespace = engine.namespace().orElse(null);
     if (watch) {
-      Watching.follow(engine, () -> select(engine), this::shows, output, out);
+      Watching.follow(
+          engine, () -> JobView.in(namespace, select(engine)), this::shows, view, out, headers());
     } else {
-      print(out, select(engine), output, Instant.now());
+      view.print(out, JobView.in(namespace, select(engine)), Instant.now(), headers());
     }
+    return ExitCodes.OK;
+  }
+
+  @Override
+  int runAcross(List<Engine> engines) {
+    List<JobView.Listed> jobs = new ArrayList<>();
+    for (Engine engine : engines) {
+      jobs.addAll(JobView.in(engine.namespace().orElse(null), select(engine)));
+    }
+    new JobView(format(), false, true).print(out(), jobs, Instant.now(), headers());
     return ExitCodes.OK;
   }
 
@@ -89,59 +115,5 @@ final class StatusCommand extends BackendCommand {
     return all
         || !job.state().isTerminal()
         || (job.finishedAt() != null && job.finishedAt().isAfter(Instant.now().minus(RECENT)));
-  }
-
-  static void print(PrintStream out, List<JobRecord> jobs, OutputOptions output, Instant now) {
-    switch (output.format()) {
-      case json, yaml -> Printer.structured(out, output.format(), jobs);
-      case name -> jobs.forEach(j -> out.println(j.id()));
-      default -> {
-        boolean wide = output.format() == OutputOptions.Format.wide;
-        List<String> headers =
-            new ArrayList<>(
-                List.of(
-                    "ID",
-                    "STATE",
-                    "QUEUE",
-                    "PRIORITY",
-                    "AGE",
-                    "DURATION",
-                    "CPU",
-                    "MEMORY",
-                    "GPU",
-                    "NODE"));
-        if (wide) {
-          headers.addAll(List.of("USER", "IMAGE", "REASON"));
-        }
-        Table table = new Table(headers.toArray(String[]::new));
-        for (JobRecord job : jobs) {
-          var r = job.spec().resources();
-          List<Object> cells =
-              new ArrayList<>(
-                  List.of(
-                      job.id(),
-                      job.state(),
-                      job.spec().queueOrDefault(),
-                      job.spec().priority() == null ? "" : job.spec().priority(),
-                      Formatting.since(job.submittedAt(), now),
-                      Formatting.age(job.runTime(now)),
-                      Formatting.cpu(r.cpuMillis()),
-                      Formatting.memory(r.memoryBytes()),
-                      r.gpus(),
-                      job.node() == null ? "" : job.node()));
-          if (wide) {
-            cells.add(job.user());
-            cells.add(job.spec().image());
-            cells.add(job.reason());
-          }
-          table.row(cells.toArray());
-        }
-        if (table.isEmpty()) {
-          System.err.println("No jobs found.");
-        } else {
-          table.print(out, !output.noHeaders);
-        }
-      }
-    }
   }
 }

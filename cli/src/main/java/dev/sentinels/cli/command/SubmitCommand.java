@@ -4,17 +4,19 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.engine.QueueView;
 import dev.sentinels.cli.queue.Decision;
 import dev.sentinels.cli.spec.SpecOverrides;
 import dev.sentinels.cli.spec.SpecReader;
 import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.SentinelException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,8 +35,6 @@ import picocli.CommandLine.Parameters;
       "  sentinel submit --name smoke --image python:3.12 -- python -c 'print(42)'"
     })
 final class SubmitCommand extends BackendCommand {
-
-  @Mixin OutputOptions output;
 
   @Option(
       names = {"-f", "--file"},
@@ -71,11 +71,27 @@ final class SubmitCommand extends BackendCommand {
 
   @Option(
       names = "--wait",
-      description = "Follow the job to its end; exit 0 if it succeeded, 1 if not.")
+      description =
+          "Follow the job to its end; exit 0 if it succeeded, 1 if not (at once if it cannot"
+              + " run as configured).")
   boolean waitForEnd;
+
+  @Option(
+      names = "--wait-for-capacity",
+      description =
+          "With --wait: keep waiting even when no node or quota can hold the job yet (nodes that"
+              + " join later).")
+  boolean waitForCapacity;
 
   @Parameters(paramLabel = "COMMAND", description = "After --: the command and its arguments.")
   List<String> command = new ArrayList<>();
+
+  @Override
+  void checkArguments() {
+    if (waitForCapacity && !waitForEnd) {
+      throw SentinelException.invalid("--wait-for-capacity: only with --wait");
+    }
+  }
 
   @Override
   int run(Engine engine) {
@@ -96,25 +112,54 @@ final class SubmitCommand extends BackendCommand {
 
     JobRecord record = engine.submit(jobSpec);
     PrintStream out = out();
-    switch (output.format()) {
-      case json, yaml -> Printer.structured(out, output.format(), record);
-      case name -> out.println(record.id());
-      default -> out.println(summary(engine, record));
+    QueueView queue = record.state() == JobState.QUEUED ? engine.queue() : null;
+    Optional<Decision> decision =
+        queue == null ? Optional.empty() : queue.plan().decision(record.id());
+    Optional<String> never =
+        decision
+            .filter(d -> !d.admitted() && d.reason().cannotRunAsConfigured())
+            .map(Decision::message);
+    switch (format()) {
+      case json, yaml ->
+          new JobView(format(), true, false)
+              .print(
+                  out,
+                  JobView.in(engine.namespace().orElse(null), List.of(record)),
+                  Instant.now(),
+                  true);
+      case name -> out.println("job/" + record.id());
+      default -> out.println(summary(record, queue, decision));
     }
+    never.ifPresent(
+        why ->
+            System.err.println(
+                "warning: job/"
+                    + record.id()
+                    + " cannot run as configured; it stays queued until nodes or quotas change"
+                    + " (sentinel cancel job/"
+                    + record.id()
+                    + ")"));
     if (!waitForEnd) {
       return ExitCodes.OK;
+    }
+    if (never.isPresent() && !waitForCapacity) {
+      System.err.println(
+          "error: not waiting for job/"
+              + record.id()
+              + ": "
+              + never.get()
+              + " (--wait-for-capacity waits anyway)");
+      return ExitCodes.FAILED;
     }
     JobRecord last = JobFollower.followToEnd(engine, record, System.err);
     return last.state() == JobState.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
-  private static String summary(Engine engine, JobRecord record) {
+  private static String summary(JobRecord record, QueueView queue, Optional<Decision> decision) {
     String head = "job/" + record.id() + " submitted to queue " + record.spec().queueOrDefault();
     if (record.state() != JobState.QUEUED) {
-      return head + ": " + record.state().display().toLowerCase();
+      return head + ": " + record.state().display().toLowerCase(java.util.Locale.ROOT);
     }
-    var queue = engine.queue();
-    Optional<Decision> decision = queue.plan().decision(record.id());
     return decision
         .map(
             d ->
@@ -125,5 +170,16 @@ final class SubmitCommand extends BackendCommand {
                     + queue.pending().size()
                     + (d.admitted() ? "" : ": " + d.message()))
         .orElse(head);
+  }
+
+  @Override
+  java.util.Set<OutputFormat> formats() {
+    return java.util.EnumSet.of(
+        OutputFormat.table, OutputFormat.name, OutputFormat.json, OutputFormat.yaml);
+  }
+
+  @Override
+  boolean printsTables() {
+    return false;
   }
 }

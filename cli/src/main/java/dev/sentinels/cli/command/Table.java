@@ -9,6 +9,9 @@ import java.util.List;
  */
 public final class Table {
 
+  /** A terminal's width to fit tables to (the REPL's), or 0 for none. */
+  private static volatile int width;
+
   private final List<String> headers;
   private final List<List<String>> rows = new ArrayList<>();
 
@@ -25,6 +28,11 @@ public final class Table {
     return this;
   }
 
+  /** Fits the tables printed from now on to {@code columns} characters (0: never cut). */
+  public static void fitTo(int columns) {
+    width = columns;
+  }
+
   public boolean isEmpty() {
     return rows.isEmpty();
   }
@@ -38,6 +46,7 @@ public final class Table {
         widths[i] = Math.max(widths[i], row.get(i).length());
       }
     }
+    shrinkToFit(widths);
     StringBuilder text = new StringBuilder();
     if (withHeaders) {
       line(text, headers, widths);
@@ -49,12 +58,36 @@ public final class Table {
     out.flush();
   }
 
+  /**
+   * Narrows the last column (free text in every table: a reason, a description, a link) until the
+   * table fits the terminal; its cells are cut with an ellipsis. Ids and numbers stay whole.
+   */
+  private void shrinkToFit(int[] widths) {
+    int limit = width;
+    if (limit <= 0 || widths.length == 0) {
+      return;
+    }
+    int total = (widths.length - 1) * 3;
+    for (int w : widths) {
+      total += w;
+    }
+    int last = widths.length - 1;
+    int over = total - limit;
+    if (over > 0) {
+      widths[last] = Math.max(headers.get(last).length(), widths[last] - over);
+    }
+  }
+
   private static void line(StringBuilder text, List<String> cells, int[] widths) {
     int start = text.length();
     for (int i = 0; i < cells.size(); i++) {
-      text.append(cells.get(i));
+      String cell = cells.get(i);
+      if (cell.length() > widths[i]) {
+        cell = cell.substring(0, Math.max(0, widths[i] - 1)) + "…";
+      }
+      text.append(cell);
       if (i < cells.size() - 1) {
-        text.append(" ".repeat(widths[i] - cells.get(i).length() + 3));
+        text.append(" ".repeat(widths[i] - cell.length() + 3));
       }
     }
     // Trailing blanks help nobody.

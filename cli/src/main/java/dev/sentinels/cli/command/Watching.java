@@ -12,8 +12,9 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * {@code --watch}: after the listing, prints a job's row again whenever its state, reason or node
- * changes, as {@code kubectl get -w} does. Changes come from the engine's watch.
+ * {@code --watch}: after the listing, prints a job again whenever its state, reason or node
+ * changes, as {@code kubectl get -w} does: one table row (or name, or object) per change. Changes
+ * come from the engine's watch; an interrupt (Ctrl-C in the REPL) ends it.
  */
 final class Watching {
 
@@ -21,28 +22,28 @@ final class Watching {
 
   /**
    * Prints the listing once the watch is in place (so no change falls between the two), then
-   * follows its jobs and any new one {@code wanted} accepts, until interrupted (Ctrl-C).
+   * follows its jobs and any new one {@code wanted} accepts, until interrupted.
    */
   static void follow(
       Engine engine,
-      Supplier<List<JobRecord>> listing,
+      Supplier<List<JobView.Listed>> listing,
       Predicate<JobRecord> wanted,
-      OutputOptions output,
-      PrintStream out) {
+      JobView view,
+      PrintStream out,
+      boolean headers) {
     Map<String, String> seen = new ConcurrentHashMap<>();
-    OutputOptions rows = new OutputOptions();
-    rows.format = output.format;
-    rows.noHeaders = true;
+    JobView changes = new JobView(view.format(), true, view.namespaced());
+    String namespace = engine.namespace().orElse(null);
     engine.watch(
         () -> {
-          List<JobRecord> shown = listing.get();
-          StatusCommand.print(out, shown, output, Instant.now());
-          shown.forEach(j -> seen.put(j.id(), fingerprint(j)));
+          List<JobView.Listed> shown = listing.get();
+          view.print(out, shown, Instant.now(), headers);
+          shown.forEach(j -> seen.put(j.job().id(), fingerprint(j.job())));
         },
         job -> {
           if ((seen.containsKey(job.id()) || wanted.test(job))
               && !fingerprint(job).equals(seen.put(job.id(), fingerprint(job)))) {
-            StatusCommand.print(out, List.of(job), rows, Instant.now());
+            changes.print(out, JobView.in(namespace, List.of(job)), Instant.now(), false);
             out.flush();
           }
         },

@@ -54,6 +54,11 @@ public final class Engine implements AutoCloseable {
     return backend.target();
   }
 
+  /** The namespace jobs live in; empty for the local backend. */
+  public Optional<String> namespace() {
+    return backend.namespace();
+  }
+
   public QueueConfig queueConfig() {
     return backend.queueConfig();
   }

@@ -56,7 +56,7 @@ final class SchedulerLoop {
     Instant busySince = clock.instant();
     String standbyFor = null;
     boolean force = true;
-    while (!stop.get()) {
+    while (!stop.get() && !Thread.currentThread().isInterrupted()) {
       Instant now = clock.instant();
       boolean admitted = false;
       try {

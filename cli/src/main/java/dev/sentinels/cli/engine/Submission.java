@@ -44,7 +44,7 @@ public final class Submission {
             .orElseThrow(
                 () ->
                     SentinelException.invalid(
-                        "priority: unknown priority class '" + spec.priority() + "'"));
+                        "priority: unknown priority class \"" + spec.priority() + "\""));
     // The record names its class explicitly, so a later change of the default does not move it.
     JobSpec resolved = spec.withPriority(priority.name());
     return Retry.upTo(
@@ -79,9 +79,9 @@ public final class Submission {
         .orElseThrow(
             () ->
                 SentinelException.invalid(
-                    "priority: unknown priority class '"
+                    "priority: unknown priority class \""
                         + name
-                        + "'; known: "
+                        + "\"; known: "
                         + String.join(
                             ", ",
                             config.priorityClasses().stream().map(PriorityClass::name).toList())));

@@ -11,6 +11,16 @@ public sealed interface WaitReason {
   /** One line, e.g. {@code needs 2 gpus, largest free on a node: 1 gpu; 3 jobs ahead}. */
   String message();
 
+  /**
+   * Whether the job cannot run as things are configured (larger than every node, or than its
+   * queue's whole quota; no node at all), rather than having to wait its turn.
+   */
+  default boolean cannotRunAsConfigured() {
+    return this instanceof LargerThanAnyNode
+        || this instanceof LargerThanQuota
+        || this instanceof NoNodes;
+  }
+
   /** False when the job can never run as the cluster and queues are configured. */
   default boolean canEverRun() {
     return true;

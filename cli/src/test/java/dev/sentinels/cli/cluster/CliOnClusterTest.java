@@ -54,7 +54,7 @@ class CliOnClusterTest {
             "--set",
             "annotations.sentinels.dev/kwok-duration=" + runFor);
     assertEquals(ExitCodes.OK, submit.exitCode(), submit.err());
-    return submit.out().trim();
+    return submit.out().trim().replaceFirst("^job/", "");
   }
 
   private int recordCount() {

@@ -111,14 +111,14 @@ final class ClusterFixture {
   }
 
   /**
-   * {@code sentinel VERB --kubeconfig K -n NS ARGS...} in this JVM (options right after the verb).
+   * {@code sentinel --kubeconfig K -n NS ARGS...} in this JVM: global flags before the verb, as
+   * kubectl users write them.
    */
   dev.sentinels.cli.CliRun cli(String... args) {
-    int verbs = args[0].equals("priority") ? 2 : 1; // priority set
     java.util.List<String> all =
-        new java.util.ArrayList<>(java.util.List.of(args).subList(0, verbs));
-    all.addAll(java.util.List.of("--kubeconfig", cluster.kubeconfig().toString(), "-n", namespace));
-    all.addAll(java.util.List.of(args).subList(verbs, args.length));
+        new java.util.ArrayList<>(
+            java.util.List.of("--kubeconfig", cluster.kubeconfig().toString(), "-n", namespace));
+    all.addAll(java.util.List.of(args));
     return dev.sentinels.cli.CliRun.of(all.toArray(String[]::new));
   }
 

@@ -85,7 +85,7 @@ class BadInputMatchesClusterTest {
     assertEquals(clusterRun.err(), localRun.err());
     assertEquals(1, localRun.err().lines().count(), localRun.err());
     assertFalse(localRun.err().contains("Exception"));
-    assertEquals("", local.cli("status", "-A", "-o", "name").out());
+    assertEquals("", local.cli("status", "--all", "-o", "name").out());
     assertEquals(
         0,
         cluster

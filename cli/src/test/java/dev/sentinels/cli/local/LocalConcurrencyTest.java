@@ -104,7 +104,8 @@ class LocalConcurrencyTest {
       threads.shutdown();
       for (Process process : processes) {
         assertEquals(0, process.waitFor(), new String(process.getErrorStream().readAllBytes()));
-        submitted.add(new String(process.getInputStream().readAllBytes()).trim());
+        submitted.add(
+            new String(process.getInputStream().readAllBytes()).trim().replaceFirst("^job/", ""));
       }
       int total = PROCESSES + THREADS * PER_THREAD;
       assertEquals(total, submitted.size(), submitted.toString());

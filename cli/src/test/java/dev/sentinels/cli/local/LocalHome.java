@@ -79,11 +79,10 @@ final class LocalHome implements AutoCloseable {
     }
   }
 
+  /** {@code --local ARGS...}: a global flag before the verb, as kubectl users write it. */
   private static String[] withLocal(String... args) {
-    int verbs = args[0].equals("priority") ? 2 : 1; // priority set
-    List<String> all = new ArrayList<>(List.of(args).subList(0, verbs));
-    all.add("--local");
-    all.addAll(List.of(args).subList(verbs, args.length));
+    List<String> all = new ArrayList<>(List.of("--local"));
+    all.addAll(List.of(args));
     return all.toArray(String[]::new);
   }
 
@@ -223,7 +222,7 @@ final class LocalHome implements AutoCloseable {
   /** The id {@code submit -o name} printed. */
   static String id(CliRun run) {
     assertEquals(0, run.exitCode(), () -> "submit failed: " + run.err() + run.out());
-    return run.out().trim();
+    return run.out().trim().replaceFirst("^job/", "");
   }
 
   /** Kills this home's processes started with its {@code sentinel.home}: the runner. */

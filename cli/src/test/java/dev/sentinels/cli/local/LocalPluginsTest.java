@@ -105,7 +105,7 @@ class LocalPluginsTest {
 
   private static String submitted(CliRun run) {
     assertEquals(ExitCodes.OK, run.exitCode(), run.err() + run.out());
-    return run.out().trim();
+    return run.out().trim().replaceFirst("^job/", "");
   }
 
   /** Waits until every job is terminal and no plugin work is pending. */
@@ -362,7 +362,7 @@ class LocalPluginsTest {
       String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(process.waitFor(120, TimeUnit.SECONDS));
       assertEquals(0, process.exitValue(), err);
-      ids.add(out.trim());
+      ids.add(out.trim().replaceFirst("^job/", ""));
     }
     awaitSettled(ids, Duration.ofSeconds(120));
 

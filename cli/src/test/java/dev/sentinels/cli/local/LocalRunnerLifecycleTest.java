@@ -150,7 +150,7 @@ class LocalRunnerLifecycleTest {
       CliRun submit =
           local.cli("submit", "--name", "one", "--image", "x", "-o", "name", "--", "true");
       assertEquals(0, submit.exitCode(), submit.err());
-      String id = submit.out().trim();
+      String id = submit.out().trim().replaceFirst("^job/", "");
       assertEquals(JobState.ADMITTED, local.get(id).state(), "submitted and admitted");
       assertEquals(1, submit.err().lines().count(), submit.err());
       assertTrue(submit.err().startsWith("warning: cannot start the local runner"), submit.err());

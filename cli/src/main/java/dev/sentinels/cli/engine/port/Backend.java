@@ -14,6 +14,11 @@ public interface Backend extends AutoCloseable {
   /** For people: which cluster and namespace, or which local home. */
   String target();
 
+  /** The Kubernetes namespace it works in; empty for the local backend. */
+  default java.util.Optional<String> namespace() {
+    return java.util.Optional.empty();
+  }
+
   /** Priority classes, queues and quotas in force. */
   QueueConfig queueConfig();
 
