@@ -15,8 +15,8 @@ cp "$here/config.yaml" "$SENTINEL_HOME/config.yaml"
 sentinel() { "$repo/bin/sentinel" "$@"; }
 if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
-submit() { # spec file; prints the job id
-  sentinel submit --local -f "$here/$1" -o name -- python3 "$here/train.py"
+submit() { # spec file; prints the job id (-o name prints job/<id>, as kubectl names objects)
+  sentinel submit --local -f "$here/$1" -o name -- python3 "$here/train.py" | sed 's|^job/||'
 }
 
 step "Sentinels home: $SENTINEL_HOME (capacity: 1 cpu, so one job runs at a time)"

@@ -8,6 +8,7 @@ public final class Sentinel {
   private Sentinel() {}
 
   public static void main(String[] args) {
+    dev.sentinels.cli.support.Timing.mark("main");
     if (Boolean.getBoolean("sentinel.training")) {
       Training.exercise(); // the launcher is recording its class data cache
     }

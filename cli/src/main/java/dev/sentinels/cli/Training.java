@@ -63,10 +63,28 @@ final class Training {
         }
       }
       records(nowhere);
-      Path kubeconfig = Files.writeString(scratch.resolve("kubeconfig"), KUBECONFIG);
+      Path refused =
+          Files.writeString(scratch.resolve("refused"), kubeconfig("https://127.0.0.1:1"));
       // Port 1 refuses at once: the whole read path up to the socket, then the exit-4 message.
-      expect(failures, ExitCodes.UNREACHABLE, "status", "--kubeconfig", kubeconfig.toString());
+      expect(failures, ExitCodes.UNREACHABLE, "status", "--kubeconfig", refused.toString());
       clientHello();
+      // A loopback API server: the TLS handshake, the list reader and the state derivation.
+      try (TrainingApiServer api = TrainingApiServer.start(scratch, apiResponses())) {
+        Path kubeconfig = Files.writeString(scratch.resolve("kubeconfig"), kubeconfig(api.url()));
+        for (List<String> read :
+            List.of(
+                List.of("status"),
+                List.of("status", "-o", "json"),
+                List.of("queue"),
+                List.of("nodes"),
+                List.of("history"))) {
+          List<String> args = new ArrayList<>(List.of("--kubeconfig", kubeconfig.toString()));
+          args.addAll(read);
+          expect(failures, ExitCodes.OK, args.toArray(String[]::new));
+        }
+      } catch (java.security.GeneralSecurityException | InterruptedException e) {
+        failures.add("no loopback API server to train against: " + e);
+      }
       System.setProperty(SentinelHome.PROPERTY, scratch.resolve("home").toString());
       expect(failures, ExitCodes.OK, "status", "--local");
       expect(failures, ExitCodes.OK, "priorities", "--local");
@@ -149,19 +167,110 @@ final class Training {
       timeout: 10m
       """;
 
-  private static final String KUBECONFIG =
-      """
-      apiVersion: v1
-      kind: Config
-      clusters:
-      - name: training
-        cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}
-      users:
-      - name: training
-        user: {token: training}
-      contexts:
-      - name: training
-        context: {cluster: training, user: training, namespace: training}
-      current-context: training
-      """;
+  private static String kubeconfig(String server) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: training
+          cluster: {server: "SERVER", insecure-skip-tls-verify: true}
+        users:
+        - name: training
+          user: {token: training}
+        contexts:
+        - name: training
+          context: {cluster: training, user: training, namespace: training}
+        current-context: training
+        """
+        .replace("SERVER", server);
+  }
+
+  /** What the training API server answers: a running and a queued job, their Job, pod and node. */
+  private static Map<String, String> apiResponses() {
+    SpecOverrides overrides = new SpecOverrides().command(List.of("python", "train.py"));
+    var spec = new SpecReader(QueueConfig.defaults()).read(SPEC, overrides);
+    Instant now = Instant.now();
+    JobRecord queued =
+        new JobRecord(
+            "training-qqqqq",
+            spec,
+            "someone",
+            1000,
+            JobState.QUEUED,
+            "Submitted",
+            now,
+            null,
+            List.of(new Transition(JobState.QUEUED, now, "Submitted")),
+            Map.of());
+    JobRecord running =
+        new JobRecord(
+                "training-rrrrr",
+                spec,
+                "someone",
+                1000,
+                JobState.QUEUED,
+                "Submitted",
+                now,
+                null,
+                List.of(new Transition(JobState.QUEUED, now, "Submitted")),
+                Map.of())
+            .transition(JobState.ADMITTED, "Admitted", now);
+    String labels =
+        "\"app.kubernetes.io/managed-by\":\"sentinels\",\"app.kubernetes.io/component\":\"job-record\"";
+    String records =
+        "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},"
+            + "\"items\":["
+            + configMap(queued, labels)
+            + ","
+            + configMap(running, labels)
+            + "]}";
+    String podLabels =
+        "{\"app.kubernetes.io/managed-by\":\"sentinels\",\"sentinels.dev/job-id\":\"training-rrrrr\"}";
+    String pod =
+        "{\"metadata\":{\"name\":\"sentinel-training-rrrrr-x\",\"namespace\":\"training\",\"labels\":"
+            + podLabels
+            + "},\"spec\":{\"nodeName\":\"training-node\",\"containers\":[{\"name\":\"main\","
+            + "\"resources\":{\"requests\":{\"cpu\":\"500m\",\"memory\":\"1Gi\"}}}]},"
+            + "\"status\":{\"phase\":\"Running\",\"startTime\":\""
+            + now
+            + "\"}}";
+    String job =
+        "{\"metadata\":{\"name\":\"sentinel-training-rrrrr\",\"namespace\":\"training\",\"labels\":"
+            + podLabels
+            + "},\"spec\":{},\"status\":{\"active\":1,\"startTime\":\""
+            + now
+            + "\"}}";
+    String node =
+        "{\"metadata\":{\"name\":\"training-node\"},\"spec\":{},\"status\":{\"allocatable\":"
+            + "{\"cpu\":\"8\",\"memory\":\"32Gi\",\"nvidia.com/gpu\":\"2\",\"pods\":\"110\"},"
+            + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}";
+    return Map.of(
+        "/api/v1/namespaces/training/configmaps", records,
+        "/apis/batch/v1/namespaces/training/jobs", list("JobList", job),
+        "/api/v1/namespaces/training/pods", list("PodList", pod),
+        "/api/v1/pods", list("PodList", pod),
+        "/api/v1/nodes", list("NodeList", node));
+  }
+
+  private static String list(String kind, String item) {
+    return "{\"kind\":\""
+        + kind
+        + "\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":["
+        + item
+        + "]}";
+  }
+
+  private static String configMap(JobRecord record, String labels) {
+    return "{\"metadata\":{\"name\":\"sentinel-"
+        + record.id()
+        + "\",\"namespace\":\"training\",\"resourceVersion\":\"5\",\"labels\":{"
+        + labels
+        + ",\"sentinels.dev/job-id\":\""
+        + record.id()
+        + "\",\"sentinels.dev/state\":\""
+        + record.state().display()
+        + "\"}},\"data\":{\"record.json\":"
+        + RecordCodec.mapper().writeValueAsString(RecordCodec.toJson(record))
+        + "}}";
+  }
 }

@@ -159,7 +159,8 @@ public final class KubernetesBackend implements Backend {
             yaml ->
                 PluginsConfigReader.readDocument(
                     yaml, "configmap " + namespace + "/" + CONFIG_MAP + " " + PLUGINS_KEY))
-        .orElse(PluginsConfig.NONE);
+        .orElse(PluginsConfig.NONE)
+        .withEnvironment(System::getenv, false);
   }
 
   /** Secret references resolve to Secrets in this namespace. */

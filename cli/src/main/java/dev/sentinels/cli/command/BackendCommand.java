@@ -7,6 +7,7 @@ abstract class BackendCommand extends Verb {
 
   @Override
   final int execute() {
+    dev.sentinels.cli.support.Timing.mark("parsed: " + verb());
     if (global().allNamespaces) {
       java.util.List<Engine> engines = Backends.openEach(global());
       try {
@@ -16,6 +17,7 @@ abstract class BackendCommand extends Verb {
       }
     }
     try (Engine engine = Backends.open(global())) {
+      dev.sentinels.cli.support.Timing.mark("backend opened");
       return run(engine);
     }
   }

@@ -40,6 +40,7 @@ record JobView(OutputFormat format, boolean single, boolean namespaced) {
       default -> {
         Table table = table();
         jobs.forEach(listed -> row(table, listed, now));
+        dev.sentinels.cli.support.Timing.mark("table built");
         if (table.isEmpty()) {
           System.err.println("No jobs found.");
         } else {

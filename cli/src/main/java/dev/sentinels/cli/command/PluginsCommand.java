@@ -26,7 +26,18 @@ final class PluginsCommand extends BackendCommand {
     List<Map<String, Object>> items = new ArrayList<>();
     List<ObjectNode> objects = new ArrayList<>();
     boolean broken = false;
-    for (PluginHost.PluginStatus status : host.statuses()) {
+    Map<String, String> unreachable = engine.hooks().configured() ? host.unreachable() : Map.of();
+    for (PluginHost.PluginStatus listed : host.statuses()) {
+      PluginHost.PluginStatus status =
+          unreachable.containsKey(listed.id()) && listed.healthy()
+              ? new PluginHost.PluginStatus(
+                  listed.id(),
+                  listed.version(),
+                  listed.path(),
+                  listed.kinds(),
+                  listed.configured(),
+                  "configured server unreachable: " + unreachable.get(listed.id()))
+              : listed;
       Map<String, Object> item = new LinkedHashMap<>();
       item.put("id", status.id());
       item.put("version", status.version());

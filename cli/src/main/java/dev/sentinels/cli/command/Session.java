@@ -7,7 +7,7 @@ import java.util.Optional;
  * backend), so a line's own flags still win. While one is open, cluster connections stay warm
  * between lines.
  */
-final class Session {
+public final class Session {
 
   private static volatile Session current;
 
@@ -19,12 +19,13 @@ final class Session {
     return Optional.ofNullable(current);
   }
 
-  static Session open() {
+  /** Opens the process's session (the REPL's; benchmarks measure lines in one). */
+  public static Session open() {
     current = new Session();
     return current;
   }
 
-  static void close() {
+  public static void close() {
     current = null;
   }
 

@@ -112,7 +112,9 @@ public final class Engine implements AutoCloseable {
     }
     List<JobRecord> stored =
         backend.store().list(query).stream().map(StoredRecord::record).toList();
+    dev.sentinels.cli.support.Timing.mark("records read");
     List<JobRecord> records = new ArrayList<>(backend.runtime().observe(stored));
+    dev.sentinels.cli.support.Timing.mark("live state read");
     if (records.stream().anyMatch(r -> r.state().isActive())) {
       backend.runtime().keepAlive();
     }

@@ -95,7 +95,8 @@ public final class LocalBackend implements Backend {
   @Override
   public PluginsConfig pluginsConfig() {
     return PluginsConfigReader.fromParsed(
-        config().sections().get("plugins"), home.configFile().toString());
+            config().sections().get("plugins"), home.configFile().toString())
+        .withEnvironment(System::getenv, true);
   }
 
   /** Locally secrets come from the environment only: there is no Secret store to refer to. */

@@ -182,6 +182,33 @@ public final class PluginHost implements AutoCloseable {
     statuses.add(new PluginStatus(id, version, path, List.copyOf(kinds), configured, error));
   }
 
+  /**
+   * Whether each configured plugin's service answers: plugin id to what failed (empty when all
+   * answer). Each check is bounded, so a hanging server costs a few seconds at most.
+   */
+  public Map<String, String> unreachable() {
+    Map<String, String> failures = new java.util.LinkedHashMap<>();
+    List<Active<? extends SentinelExtension>> active = new ArrayList<>();
+    active.addAll(tracking);
+    active.addAll(notifiers);
+    for (Active<? extends SentinelExtension> extension : active) {
+      if (failures.containsKey(extension.pluginId())) {
+        continue;
+      }
+      try {
+        call(
+            5_000,
+            () -> {
+              extension.extension().checkReachable();
+              return null;
+            });
+      } catch (Exception e) {
+        failures.put(extension.pluginId(), describe(e));
+      }
+    }
+    return failures;
+  }
+
   private static List<String> kinds(SentinelExtension extension) {
     List<String> kinds = new ArrayList<>();
     if (extension instanceof TrackingBackend) {
@@ -259,19 +286,56 @@ public final class PluginHost implements AutoCloseable {
 
   /** One line for people about a failure, with secrets masked. */
   public String describe(Throwable e) {
-    Throwable root = e;
-    while ((root instanceof ExecutionException
-            || root instanceof ExceptionInInitializerError
-            || root instanceof java.lang.reflect.InvocationTargetException)
-        && root.getCause() != null) {
+    Throwable outer = e;
+    while ((outer instanceof ExecutionException
+            || outer instanceof ExceptionInInitializerError
+            || outer instanceof java.lang.reflect.InvocationTargetException)
+        && outer.getCause() != null) {
+      outer = outer.getCause();
+    }
+    if (outer instanceof dev.sentinels.api.plugin.PluginConfigException) {
+      return mask(oneLine(outer.getMessage()));
+    }
+    Throwable root = outer;
+    while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage();
+    return mask(oneLine(plainly(root, outer)));
+  }
+
+  /**
+   * What went wrong in words, never Java class names: the failures users meet (a server that is
+   * down, a name that does not resolve, a timeout) said as such, others by their message alone.
+   */
+  private static String plainly(Throwable root, Throwable outer) {
+    String type = root.getClass().getSimpleName();
+    String message = root.getMessage() == null ? "" : root.getMessage();
+    if (type.endsWith("ConnectException")) {
+      return "cannot connect" + (message.isEmpty() ? "" : ": " + withoutClassNames(message));
+    }
+    if (type.equals("UnknownHostException")) {
+      return "unknown host " + message;
+    }
+    if (type.endsWith("TimeoutException")) {
+      return message.isEmpty() ? "no answer in time" : withoutClassNames(message);
+    }
+    if (type.startsWith("SSL")) {
+      return "TLS failed: " + withoutClassNames(message);
+    }
     String text =
-        root instanceof dev.sentinels.api.plugin.PluginConfigException
-            ? message
-            : root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    return mask(text.replaceAll("\\s+", " ").trim());
+        withoutClassNames(message.isEmpty() ? String.valueOf(outer.getMessage()) : message);
+    return text.isEmpty() || text.equals("null") ? "failed (" + type + ")" : text;
+  }
+
+  /**
+   * {@code org.apache.http.conn.HttpHostConnectException: Connect to x} -> {@code Connect to x}.
+   */
+  static String withoutClassNames(String text) {
+    return text.replaceAll("\\b([a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(:\\s*)?", "").trim();
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.replaceAll("\\s+", " ").trim();
   }
 
   /**

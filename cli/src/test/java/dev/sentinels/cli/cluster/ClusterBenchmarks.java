@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * submit  KUBECONFIG N THREADS   submits through the backend (record + admission pass each)
  * admit   KUBECONFIG N           N queued jobs that all fit: time until every one is admitted
  * fill    KUBECONFIG NS N        N queued 1-GPU jobs behind GPU-filling blockers (for queue/memory)
+ * warm    KUBECONFIG NS N        N `status` lines in one REPL session (warm connection and JIT)
  * </pre>
  */
 public final class ClusterBenchmarks {
@@ -43,9 +44,33 @@ public final class ClusterBenchmarks {
       case "submit" -> submit(kubeconfig, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       case "admit" -> admit(kubeconfig, Integer.parseInt(args[2]));
       case "fill" -> fill(kubeconfig, args[2], Integer.parseInt(args[3]));
+      case "warm" -> warm(kubeconfig, args[2], Integer.parseInt(args[3]));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
     System.exit(0);
+  }
+
+  /** `status` as a REPL session runs it: after a few lines, the mean of {@code runs} more. */
+  private static void warm(String kubeconfig, String namespace, int runs) {
+    java.io.PrintStream out = System.out;
+    dev.sentinels.cli.command.Session.open();
+    try {
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      String[] line = {"--kubeconfig", kubeconfig, "-n", namespace, "status"};
+      for (int i = 0; i < 20; i++) {
+        dev.sentinels.cli.Sentinel.run(line);
+      }
+      long start = System.nanoTime();
+      for (int i = 0; i < runs; i++) {
+        dev.sentinels.cli.Sentinel.run(line);
+      }
+      double millis = (System.nanoTime() - start) / 1e6 / runs;
+      System.setOut(out);
+      System.out.printf(Locale.ROOT, "%.0f ms%n", millis);
+    } finally {
+      System.setOut(out);
+      dev.sentinels.cli.command.Session.close();
+    }
   }
 
   private static JobSpec spec(String name, String cpu, String memory, int gpus, String priority) {

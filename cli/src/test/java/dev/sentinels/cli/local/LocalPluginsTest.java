@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.serverError;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -493,5 +494,24 @@ class LocalPluginsTest {
     assertEquals(0, process.exitValue(), err);
     boolean loadedPf4j = output.contains("org.pf4j.DefaultPluginManager");
     assertEquals(command.equals("plugins"), loadedPf4j, command + " loaded pf4j: " + loadedPf4j);
+  }
+
+  @Test
+  void mlflowsOwnVariableConfiguresTrackingAndPluginsSaysWhenItsServerIsDown() throws Exception {
+    local = new LocalHome(dir, HOME_BASE);
+    CliRun plugins =
+        local.process(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:9"), "plugins", "-o", "json");
+    assertEquals(ExitCodes.FAILED, plugins.exitCode(), plugins.err() + plugins.out());
+    JsonNode mlflow = null;
+    for (JsonNode item : RecordCodec.mapper().readTree(plugins.out()).path("items")) {
+      if (item.at("/metadata/name").asString().equals("mlflow")) {
+        mlflow = item;
+      }
+    }
+    assertEquals("yes", mlflow.path("configured").asString(), plugins.out());
+    assertTrue(
+        mlflow.path("error").asString().startsWith("configured server unreachable: cannot connect"),
+        mlflow.toString());
+    assertFalse(mlflow.path("error").asString().contains("Exception"), mlflow.toString());
   }
 }

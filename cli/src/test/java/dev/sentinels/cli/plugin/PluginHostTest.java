@@ -90,8 +90,29 @@ class PluginHostTest {
     try (PluginHost host =
         load("plugins:\n  webhook:\n    url: {env: HOOK}\n", Map.of("HOOK", HOOK_URL))) {
       assertEquals(
-          "IOException: could not reach ****",
+          "could not reach ****",
           host.describe(new java.io.IOException("could not reach " + HOOK_URL)));
+    }
+  }
+
+  @Test
+  void failuresAreSaidInWordsNeverJavaClassNames() {
+    try (PluginHost host =
+        load("plugins:\n  webhook:\n    url: {env: HOOK}\n", Map.of("HOOK", HOOK_URL))) {
+      assertEquals(
+          "cannot connect: Connection refused",
+          host.describe(
+              new RuntimeException(
+                  "org.mlflow.tracking.MlflowClientException: org.apache.http.conn.HttpHostConnectException: refused",
+                  new java.net.ConnectException("Connection refused"))));
+      assertEquals(
+          "Connect to localhost:5000 failed",
+          host.describe(
+              new IllegalStateException(
+                  "org.apache.http.conn.HttpHostConnectException: Connect to localhost:5000 failed")));
+      assertEquals(
+          "unknown host mlflow.example",
+          host.describe(new java.net.UnknownHostException("mlflow.example")));
     }
   }
 

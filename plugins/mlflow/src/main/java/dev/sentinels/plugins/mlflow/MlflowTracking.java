@@ -50,13 +50,14 @@ public final class MlflowTracking implements TrackingBackend {
   static final String TAG_JOB_ID = "sentinels.jobId";
 
   private MlflowClient client;
+  private String trackingUri;
   private String jobTrackingUri;
   private String uiUri;
   private String defaultExperiment;
 
   @Override
   public void configure(PluginConfig config) {
-    String trackingUri = trimSlash(config.requiredString("trackingUri"));
+    trackingUri = trimSlash(config.requiredString("trackingUri"));
     if (!trackingUri.startsWith("http://") && !trackingUri.startsWith("https://")) {
       throw config.invalid("trackingUri", "must be the http(s) URL of an MLflow tracking server");
     }
@@ -68,6 +69,24 @@ public final class MlflowTracking implements TrackingBackend {
             .secret("token")
             .map(token -> new MlflowClient(new BasicMlflowHostCreds(trackingUri, token.reveal())))
             .orElseGet(() -> new MlflowClient(trackingUri));
+  }
+
+  /** MLflow's own health endpoint answers OK. */
+  @Override
+  public void checkReachable() throws Exception {
+    java.net.HttpURLConnection health =
+        (java.net.HttpURLConnection)
+            java.net.URI.create(trackingUri + "/health").toURL().openConnection();
+    health.setConnectTimeout(3000);
+    health.setReadTimeout(3000);
+    try {
+      int code = health.getResponseCode();
+      if (code != 200) {
+        throw new java.io.IOException(trackingUri + "/health answered HTTP " + code);
+      }
+    } finally {
+      health.disconnect();
+    }
   }
 
   private static String trimSlash(String uri) {
