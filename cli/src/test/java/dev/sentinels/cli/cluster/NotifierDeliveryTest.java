@@ -303,7 +303,7 @@ class NotifierDeliveryTest {
       HookDelivery.Report slow =
           backend.hooks().deliver(fixture.store(), "test", Duration.ofSeconds(20));
       assertTrue(Duration.between(start, Instant.now()).toMillis() < 2900);
-      assertTrue(slow.failed().get(job.id()).contains("imeout"), slow.toString());
+      assertTrue(slow.failed().get(job.id()).contains("timed out"), slow.toString());
       assertEquals("2", backend.get(job.id()).attributes().get("sentinel.hooks.attempts"));
 
       ClusterFixture.sleep(4100); // second backoff: 4s
