@@ -11,7 +11,7 @@ ETCD_VERSION=${SENTINEL_ETCD_VERSION:-v3.6.16}
 KWOK_VERSION=${SENTINEL_KWOK_VERSION:-v0.8.0}
 CACHE=${SENTINEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sentinels}
 BIN="$CACHE/k8s/$K8S_VERSION-etcd$ETCD_VERSION-kwok$KWOK_VERSION/bin"
-NEEDED=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
+NEEDED=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok)
 
 log() { echo "k8s-binaries: $*" >&2; }
 
@@ -65,6 +65,8 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 	_ "k8s.io/kubernetes/cmd/kubectl"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )
 GO
   local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION"
@@ -74,10 +76,11 @@ GO
   (
     cd "$work"
     GOFLAGS=-mod=mod go mod tidy -e >/dev/null 2>&1 || true
-    log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $K8S_VERSION (cold: ~15-25 min on 2 cores)"
+    log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubelet, kube-proxy $K8S_VERSION (cold: ~15-25 min on 2 cores)"
     CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" -o "$BIN/" \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl \
+      k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy
   )
 }
 
@@ -116,7 +119,7 @@ if ! have_all; then
     command -v go >/dev/null || { log "Go is needed to build the test-cluster binaries (no download possible)"; exit 1; }
     [ -x "$BIN/etcd" ] || build_etcd
     [ -x "$BIN/kwok" ] || build_kwok
-    [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kubectl" ] || build_kubernetes
+    [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kubectl" ] && [ -x "$BIN/kubelet" ] && [ -x "$BIN/kube-proxy" ] || build_kubernetes
   fi
   have_all || { log "binaries missing in $BIN after build"; exit 1; }
 fi
