@@ -5,7 +5,9 @@
 #   scripts/images.sh build [NAME...]        build what is missing or out of date (default: all)
 #   scripts/images.sh ref NAME               print NAME's reference by digest: localhost/sentinels/NAME@sha256:...
 #   scripts/images.sh load podman            load the built images into podman's default store (plain `podman run`)
-#   scripts/images.sh load containerd SOCK   import them into the containerd at SOCK, namespace k8s.io (the CRI's)
+#   scripts/images.sh load containerd SOCK [NAME...]
+#                                            import them (or those named) into the containerd at SOCK, namespace
+#                                            k8s.io (the CRI's)
 #   scripts/images.sh list                   each built image: name, reference by digest, archive
 #
 # Images (all localhost/sentinels/NAME):
@@ -222,12 +224,17 @@ load_podman() {
   done
 }
 
-load_containerd() { # socket
-  local sock=$1 archive ref present
+load_containerd() { # socket, names (default: every built image)
+  local sock=$1 archive ref present name
+  shift
   local ctr=(ctr -a "$sock" -n k8s.io)
   present=$("${ctr[@]}" images ls -q)
   for archive in "$ARCHIVES"/*.tar; do
     [ -f "$archive" ] || continue
+    if [ $# -gt 0 ]; then
+      name=${archive##*/}
+      [[ " $* " == *" ${name%%-*} "* ]] || continue
+    fi
     ref=$(cat "${archive%.tar}.ref")
     grep -qxF "$ref" <<<"$present" && continue
     "${ctr[@]}" images import "$archive" >/dev/null
@@ -257,8 +264,8 @@ case "${1:-}" in
   load)
     case "${2:-}" in
       podman) load_podman ;;
-      containerd) [ $# -eq 3 ] || die "usage: $0 load containerd SOCKET"; load_containerd "$3" ;;
-      *) die "usage: $0 load podman | load containerd SOCKET" ;;
+      containerd) [ $# -ge 3 ] || die "usage: $0 load containerd SOCKET [NAME...]"; shift 2; load_containerd "$@" ;;
+      *) die "usage: $0 load podman | load containerd SOCKET [NAME...]" ;;
     esac
     ;;
   list)
