@@ -3,14 +3,18 @@ package dev.sentinels.testcluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The real node runs real containers: code from the project's images, their output as the pod's
- * log, their exit code as the pod's end, and cluster networking (a Service found by its DNS name).
+ * log, their exit code as the pod's end, cluster networking (a Service found by its DNS name), and
+ * the sentinel image talking to the API server from a pod.
  */
 @ExtendWith(TestClusterExtension.class)
 class RealNodeTest {
@@ -67,9 +72,13 @@ class RealNodeTest {
       String image,
       List<String> command,
       Map<String, String> env) {
+    return runToEnd(client, pod(name, Map.of(), oneContainer(image, command, env)));
+  }
+
+  private static Pod runToEnd(KubernetesClient client, Pod pod) {
     var pods = client.pods().inNamespace(namespace);
-    pods.resource(pod(name, Map.of(), oneContainer(image, command, env))).create();
-    return pods.withName(name)
+    pods.resource(pod).create();
+    return pods.withName(pod.getMetadata().getName())
         .waitUntilCondition(
             p ->
                 p != null
@@ -207,5 +216,65 @@ class RealNodeTest {
     assertEquals(service.getSpec().getClusterIP() + " web", lines[lines.length - 1], log);
     // On the pods' bridge network, not the node's.
     assertNotEquals(done.getStatus().getHostIP(), done.getStatus().getPodIP());
+  }
+
+  @Test
+  void sentinelImageRunsTheCliInAPodAsNonRootOnAReadOnlyRoot(TestCluster cluster) {
+    assumeTrue(
+        Files.isDirectory(Scripts.dir().getParent().resolve("cli/target/lib")),
+        "the CLI is not packaged yet (./mvnw -DskipTests package)");
+    String image = cluster.image("sentinel");
+    KubernetesClient client = cluster.admin();
+    // In a pod, the CLI's cluster is the pod's: its service account, here with the namespace's
+    // admin role.
+    client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("cli").endMetadata().build())
+        .create();
+    client
+        .rbac()
+        .roleBindings()
+        .inNamespace(namespace)
+        .resource(
+            new RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("cli-admin")
+                .endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "admin")
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("cli")
+                .withNamespace(namespace)
+                .endSubject()
+                .build())
+        .create();
+    PodSpec spec =
+        new PodSpecBuilder(oneContainer(image, List.of(), Map.of()))
+            .withServiceAccountName("cli")
+            .editFirstContainer()
+            .withArgs("status")
+            .withNewSecurityContext()
+            .withReadOnlyRootFilesystem(true)
+            .withRunAsNonRoot(true)
+            .withAllowPrivilegeEscalation(false)
+            .endSecurityContext()
+            .addNewVolumeMount()
+            .withName("tmp")
+            .withMountPath("/tmp")
+            .endVolumeMount()
+            .endContainer()
+            .addNewVolume()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .build();
+    Pod done = runToEnd(client, pod("cli", Map.of(), spec));
+
+    String log = log(client, "cli");
+    assertEquals("Succeeded", done.getStatus().getPhase(), log);
+    assertEquals("No jobs found.", log.strip());
   }
 }
