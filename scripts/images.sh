@@ -102,10 +102,13 @@ debian_mirror() {
 # --- What goes into each image: a build context (Containerfile and the files it copies) in $1 ---
 
 context_sentinel() {
-  local target=$repo/cli/target jar
-  jar=$(ls "$target"/sentinels-cli-*.jar 2>/dev/null | grep -v -e '-sources' -e '-tests' | head -n 1 || true)
-  [ -n "$jar" ] && [ -d "$target/lib" ] && [ -d "$repo/target/plugins" ] \
-    || die "sentinel needs the built CLI; run: (cd '$repo' && ./mvnw -q -DskipTests package)"
+  local target=$repo/cli/target jar="" f
+  for f in "$target"/sentinels-cli-*.jar; do
+    case $f in *-sources.jar | *-tests.jar) ;; *) [ -f "$f" ] && jar=$f && break ;; esac
+  done
+  if [ -z "$jar" ] || [ ! -d "$target/lib" ] || [ ! -d "$repo/target/plugins" ]; then
+    die "sentinel needs the built CLI; run: (cd '$repo' && ./mvnw -q -DskipTests package)"
+  fi
   cp "$jar" "$1/sentinels-cli.jar"
   cp -r "$target/lib" "$1/lib"
   cp -r "$repo/target/plugins" "$1/plugins"

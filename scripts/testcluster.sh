@@ -34,7 +34,7 @@ NODE_PODS=${SENTINEL_TEST_NODE_PODS:-110}
 REAL_NODES=${SENTINEL_TEST_REAL_NODES:-1}
 HOST_IP="" # the host's end of the real nodes' network, when there are any
 
-# shellcheck source=testcluster/real-nodes.sh
+# shellcheck source=scripts/testcluster/real-nodes.sh
 . "$here/testcluster/real-nodes.sh"
 
 log() { echo "testcluster: $*" >&2; }

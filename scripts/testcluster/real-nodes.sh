@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # here, STATE, API_PORT and the helpers come from testcluster.sh
 # Real kubelet nodes for scripts/testcluster.sh, which sources this file (it uses its log, die, start, wait_for,
 # cert and kubeconfig). Each node runs containerd (Debian's, with runc and the CNI plugins), a kubelet and kube-proxy
 # of the cluster's Kubernetes version in a network and mount namespace of its own; CoreDNS runs on the host.
@@ -97,6 +98,7 @@ real_node_up() { # bindir, index, pause image reference
   mkdir -p "$dir"/{cni,manifests,pod-logs,var-log}
 
   # The node's namespaces are held by a process that only sleeps; every node process joins them with nsenter.
+  # shellcheck disable=SC2016 # $0 is the inner shell's: the node's directory, shown in its command line
   start "$name" unshare --net --mount bash -c 'exec -a "sentinels-real-node $0" sleep infinity' "$dir"
   holder=$(cat "$STATE/pids/$name.pid")
   wait_for "$name namespaces" 10 grep -q "^sentinels-real-node" "/proc/$holder/cmdline"
