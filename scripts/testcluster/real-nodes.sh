@@ -6,8 +6,9 @@
 # Host changes, all undone by real_nodes_down: one bridge (sentinels<SLOT>) with the host's end of the nodes'
 # network, 10.<SLOT>.255.0/24, a veth into each node (gone with its namespace), and a cgroup tree per node in every
 # hierarchy. Everything else (iptables and ip6tables chains, the pods' bridge, ip_forward, netns and volume mounts,
-# /run/containerd, /var/log/pods and /var/log/containers) lives in the node's namespaces, which end with its
-# processes. SLOT (100-199) is picked per state directory, so two clusters can run side by side.
+# /run/containerd, /var/lib/cni, /var/lib/kubelet, /var/log/pods, /var/log/containers) lives in the node's
+# namespaces, which end with its processes. SLOT (100-199) is picked per state directory, so two clusters can run
+# side by side. docs/test-cluster.md says why each setting is what it is.
 
 REAL_NODES_ENV=$STATE/real-nodes.env
 CLUSTER_DNS=10.0.0.10 # in the API server's service range, 10.0.0.0/24
