@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Obtains the pinned Kubernetes test-cluster binaries (kube-apiserver, kube-controller-manager, kube-scheduler,
-# kubectl, etcd, kwok) into a cache outside the repo, and prints the directory that holds them.
+# kubectl, kubelet, kube-proxy, etcd, kwok) into a cache outside the repo, and prints the directory that holds them.
 #
 # Official release binaries are used when they can be downloaded; otherwise (this project's build machines reach only
 # package registries) each binary is built from the Go module proxy. Builds are cached per version and reused.
@@ -27,7 +27,7 @@ try_download() {
   [ "$(uname -m)" = aarch64 ] && arch=arm64
   tmp=$(mktemp -d)
   local base="https://dl.k8s.io/release/$K8S_VERSION/bin/linux/$arch"
-  for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  for b in kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy; do
     curl -fsSL --connect-timeout 5 -o "$tmp/$b" "$base/$b" || { rm -rf "$tmp"; return 1; }
   done
   curl -fsSL --connect-timeout 5 -o "$tmp/kwok" \

@@ -6,12 +6,20 @@
 #   scripts/testcluster.sh env    print the exports again
 #   scripts/testcluster.sh down   stop every process it started and remove its state
 #   scripts/testcluster.sh status say whether it is running
+#   scripts/testcluster.sh images [NAME...]  load images built since `up` into the real nodes (below)
 #
 # Nodes (read at `up`): SENTINEL_TEST_NODES (4), SENTINEL_TEST_NODE_CPU (8), SENTINEL_TEST_NODE_MEMORY (32Gi),
 # SENTINEL_TEST_NODE_GPUS (2 nvidia.com/gpu each), SENTINEL_TEST_NODE_PODS (110).
 # Pods finish after the duration in annotation sentinels.dev/kwok-duration (default 1s), and fail instead when
 # sentinels.dev/kwok-fail is "true" (exit code from sentinels.dev/kwok-exit-code, default 1).
 # Pod logs come from the file in annotation sentinels.dev/kwok-logs if set, else a line naming the pod.
+#
+# Real nodes (read at `up`): SENTINEL_TEST_REAL_NODES (1; 0 for KWOK nodes only) kubelet nodes real-node-0, ... that
+# run containers (containerd, runc, CNI bridge), with kube-proxy and CoreDNS (kube-dns at 10.0.0.10). They carry
+# label sentinels.dev/node-kind=real and taint sentinels.dev/real-node=true:NoSchedule: only pods that tolerate it
+# land there. Images come from scripts/images.sh: `up` loads those of python, train and sentinel already built;
+# `images` loads others (default: the same three). Needs root; scripts/testcluster/real-nodes.sh says what real
+# nodes change on the host and how `down` undoes it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +31,11 @@ NODE_CPU=${SENTINEL_TEST_NODE_CPU:-8}
 NODE_MEMORY=${SENTINEL_TEST_NODE_MEMORY:-32Gi}
 NODE_GPUS=${SENTINEL_TEST_NODE_GPUS:-2}
 NODE_PODS=${SENTINEL_TEST_NODE_PODS:-110}
+REAL_NODES=${SENTINEL_TEST_REAL_NODES:-1}
+HOST_IP="" # the host's end of the real nodes' network, when there are any
+
+# shellcheck source=scripts/testcluster/real-nodes.sh
+. "$here/testcluster/real-nodes.sh"
 
 log() { echo "testcluster: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -87,7 +100,7 @@ make_pki() {
   mkdir -p "$pki"
   openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -subj "/CN=sentinels-testcluster-ca" \
     -days 3650 -out "$pki/ca.crt" 2>/dev/null
-  local serving="subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+  local serving="subjectAltName=IP:127.0.0.1,IP:10.0.0.1,${HOST_IP:+IP:$HOST_IP,}DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
   cert apiserver "/CN=kube-apiserver" "$serving"
   cert kwok-serving "/CN=kwok" "subjectAltName=IP:127.0.0.1,DNS:localhost"
   cert admin "/O=system:masters/CN=kubernetes-admin"
@@ -99,15 +112,15 @@ make_pki() {
   openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null
 }
 
-kubeconfig() { # name (its certificate), output file
-  local name=$1 out=$2
+kubeconfig() { # name (its certificate), output file, server (default: the API server on loopback)
+  local name=$1 out=$2 server=${3:-https://127.0.0.1:$API_PORT}
   cat >"$out" <<KC
 apiVersion: v1
 kind: Config
 clusters:
 - name: sentinels-test
   cluster:
-    server: https://127.0.0.1:$API_PORT
+    server: $server
     certificate-authority: $STATE/pki/ca.crt
 users:
 - name: $name
@@ -154,6 +167,12 @@ up() {
   bindir=$("$here/k8s-binaries.sh")
   mkdir -p "$STATE"/{pids,logs,etcd}
   echo "$bindir" >"$STATE/bindir"
+  # Real nodes reach the API server on the host's end of their network; KWOK-only clusters keep it on loopback.
+  local api_bind=127.0.0.1 api_advertise=127.0.0.1
+  if [ "$REAL_NODES" -gt 0 ]; then
+    real_network_up
+    api_bind=0.0.0.0 api_advertise=$HOST_IP
+  fi
 
   ETCD_PORT=$(free_port); ETCD_PEER_PORT=$(free_port); API_PORT=$(free_port)
   KCM_PORT=$(free_port); SCHED_PORT=$(free_port); KWOK_PORT=$(free_port)
@@ -178,7 +197,7 @@ PORTS
   local pki=$STATE/pki
   start kube-apiserver "$bindir/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --bind-address "$api_bind" --advertise-address "$api_advertise" --secure-port "$API_PORT" \
     --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
     --client-ca-file "$pki/ca.crt" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
@@ -213,8 +232,9 @@ PORTS
   printf '%s' "$manifests" | "${kubectl[@]}" apply -f - >/dev/null
   wait_for "KWOK nodes" 60 nodes_ready "${kubectl[@]}"
   # Pods need the namespace's default service account, which the controller manager creates.
+  [ "$REAL_NODES" -gt 0 ] && real_nodes_up "$bindir"
   wait_for "default service account" 60 "${kubectl[@]}" get serviceaccount default -n default
-  log "up: $NODES KWOK nodes ($NODE_CPU cpu, $NODE_MEMORY, $NODE_GPUS nvidia.com/gpu each)"
+  log "up: $NODES KWOK nodes ($NODE_CPU cpu, $NODE_MEMORY, $NODE_GPUS nvidia.com/gpu each), $REAL_NODES real"
   print_env
 }
 
@@ -251,14 +271,18 @@ down() {
       ours "$pid" || { rm -f "$pidfile"; continue; }
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     done
+    # Five seconds in all to end cleanly (not five each: the API server alone takes them), then SIGKILL.
+    local deadline=$((SECONDS + 5))
     for pidfile in "$STATE"/pids/*.pid; do
       [ -f "$pidfile" ] || continue
       pid=$(cat "$pidfile")
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     done
   fi
-  rm -rf "$STATE"
+  real_nodes_down
+  # Never into a mount: should one be left, it stays (and says so) rather than its files going.
+  rm -rf --one-file-system "$STATE"
   log "down"
 }
 
@@ -267,5 +291,6 @@ case "${1:-}" in
   down) down ;;
   env) all_running || die "not running; start it with: $0 up"; print_env ;;
   status) if all_running; then log "running"; else log "not running"; exit 1; fi ;;
-  *) echo "usage: $0 up|down|env|status" >&2; exit 2 ;;
+  images) all_running || die "not running; start it with: $0 up"; shift; real_nodes_load_images "$@" ;;
+  *) echo "usage: $0 up|down|env|status|images [NAME...]" >&2; exit 2 ;;
 esac

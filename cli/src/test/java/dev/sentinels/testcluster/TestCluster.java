@@ -1,7 +1,12 @@
 package dev.sentinels.testcluster;
 
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,13 +15,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The loopback Kubernetes cluster of {@code scripts/testcluster.sh}: a real API server, controller
- * manager and scheduler, with KWOK nodes. One per test JVM, started on first use.
+ * manager and scheduler, with KWOK nodes, and real kubelet nodes that run containers unless {@code
+ * SENTINEL_TEST_REAL_NODES=0}. One per test JVM, started on first use.
  */
 public final class TestCluster {
 
@@ -26,13 +34,22 @@ public final class TestCluster {
   /** Pod annotation: when {@code "true"}, the KWOK pod fails instead of succeeding. */
   public static final String FAIL_ANNOTATION = "sentinels.dev/kwok-fail";
 
+  /** Label of the real nodes, with value {@code real} (KWOK nodes have {@code type=kwok}). */
+  public static final String NODE_KIND_LABEL = "sentinels.dev/node-kind";
+
+  /** Taint of the real nodes, {@code true:NoSchedule}: only pods that tolerate it run there. */
+  public static final String REAL_NODE_TAINT = "sentinels.dev/real-node";
+
   private final Path kubeconfig;
   private final Path binDir;
+  private final Path scripts;
   private final KubernetesClient admin;
+  private final Map<String, String> images = new HashMap<>();
 
-  TestCluster(Path kubeconfig, Path binDir) {
+  TestCluster(Path kubeconfig, Path binDir, Path scripts) {
     this.kubeconfig = kubeconfig;
     this.binDir = binDir;
+    this.scripts = scripts;
     this.admin = clientFor(kubeconfig, null);
   }
 
@@ -97,6 +114,55 @@ public final class TestCluster {
                 .endStatus()
                 .build())
         .create();
+  }
+
+  /**
+   * The name of a Ready real node ({@code real-node-0}). Skips the calling test (an assumption)
+   * when the cluster has none: it was started with {@code SENTINEL_TEST_REAL_NODES=0}.
+   */
+  public String realNode() {
+    assumeFalse(
+        "0".equals(System.getenv("SENTINEL_TEST_REAL_NODES")), "SENTINEL_TEST_REAL_NODES=0");
+    Optional<String> ready =
+        admin.nodes().withLabel(NODE_KIND_LABEL, "real").list().getItems().stream()
+            .filter(
+                node ->
+                    node.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+            .map(node -> node.getMetadata().getName())
+            .sorted()
+            .findFirst();
+    assumeTrue(ready.isPresent(), "the test cluster has no Ready real node");
+    return ready.get();
+  }
+
+  /**
+   * Puts a pod on the real nodes: their label as node selector, and a toleration of their taint.
+   */
+  public static PodSpec onRealNode(PodSpec spec) {
+    return new PodSpecBuilder(spec)
+        .addToNodeSelector(NODE_KIND_LABEL, "real")
+        .addNewToleration()
+        .withKey(REAL_NODE_TAINT)
+        .withOperator("Exists")
+        .withEffect("NoSchedule")
+        .endToleration()
+        .build();
+  }
+
+  /**
+   * The reference by digest of image {@code name} of {@code scripts/images.sh} (python, train,
+   * ...), for a pod with {@code imagePullPolicy: Never}: built if it is not (a first build from
+   * Debian's packages takes a minute or two), and loaded into the real nodes.
+   */
+  public synchronized String image(String name) {
+    return images.computeIfAbsent(
+        name,
+        n -> {
+          Scripts.check(Map.of(), scripts.resolve("images.sh"), "build", n);
+          Scripts.check(Map.of(), scripts.resolve("testcluster.sh"), "images", n);
+          return Scripts.check(Map.of(), scripts.resolve("images.sh"), "ref", n).trim();
+        });
   }
 
   static KubernetesClient clientFor(Path kubeconfig, String[] impersonate) {

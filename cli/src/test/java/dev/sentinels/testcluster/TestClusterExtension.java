@@ -1,15 +1,7 @@
 package dev.sentinels.testcluster;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -56,16 +48,16 @@ public final class TestClusterExtension implements ParameterResolver {
     }
 
     static Handle start() {
-      Path script = findScript();
-      boolean wasRunning = run(script, "status").exitCode == 0;
-      Output up = run(script, wasRunning ? "env" : "up");
-      if (up.exitCode != 0) {
+      Path script = Scripts.dir().resolve("testcluster.sh");
+      boolean wasRunning = Scripts.run(Map.of(), script, "status").exitCode() == 0;
+      Scripts.Output up = Scripts.run(Map.of(), script, wasRunning ? "env" : "up");
+      if (up.exitCode() != 0) {
         throw new IllegalStateException(
-            "scripts/testcluster.sh " + (wasRunning ? "env" : "up") + " failed:\n" + up.text);
+            "scripts/testcluster.sh " + (wasRunning ? "env" : "up") + " failed:\n" + up.text());
       }
       Path kubeconfig = null;
       Path binDir = null;
-      for (String line : up.text.split("\n")) {
+      for (String line : up.text().split("\n")) {
         if (line.startsWith("export KUBECONFIG=")) {
           kubeconfig = Path.of(line.substring("export KUBECONFIG=".length()).trim());
         } else if (line.startsWith("export PATH=")) {
@@ -73,54 +65,18 @@ public final class TestClusterExtension implements ParameterResolver {
         }
       }
       if (kubeconfig == null || binDir == null) {
-        throw new IllegalStateException("scripts/testcluster.sh printed no exports:\n" + up.text);
+        throw new IllegalStateException("scripts/testcluster.sh printed no exports:\n" + up.text());
       }
       boolean keep = "1".equals(System.getenv("SENTINEL_TESTCLUSTER_KEEP"));
-      return new Handle(new TestCluster(kubeconfig, binDir), !wasRunning && !keep, script);
+      return new Handle(
+          new TestCluster(kubeconfig, binDir, script.getParent()), !wasRunning && !keep, script);
     }
 
     @Override
     public void close() {
       cluster.close();
       if (startedHere) {
-        run(script, "down");
-      }
-    }
-
-    private static Path findScript() {
-      for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-        Path candidate = dir.resolve("scripts/testcluster.sh");
-        if (Files.isRegularFile(candidate)) {
-          return candidate;
-        }
-      }
-      throw new IllegalStateException("scripts/testcluster.sh not found above " + Path.of(""));
-    }
-
-    private record Output(int exitCode, String text) {}
-
-    /** Runs the script; its progress (stderr) goes to the build log, its stdout is returned. */
-    private static Output run(Path script, String verb) {
-      List<String> command = new ArrayList<>(List.of("bash", script.toString(), verb));
-      try {
-        Process process =
-            new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        StringBuilder out = new StringBuilder();
-        try (BufferedReader reader =
-            new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          reader.lines().forEach(line -> out.append(line).append('\n'));
-        }
-        if (!process.waitFor(45, TimeUnit.MINUTES)) {
-          process.destroyForcibly();
-          return new Output(-1, out + "(timed out)");
-        }
-        return new Output(process.exitValue(), out.toString());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+        Scripts.run(Map.of(), script, "down");
       }
     }
   }

@@ -1,0 +1,3 @@
+module sentinels.local/pause
+
+go 1.22
