@@ -25,6 +25,8 @@ import java.util.Map;
  * @param retries how many times a failed run is retried (0: never)
  * @param labels free-form labels, copied onto the job's Kubernetes objects
  * @param annotations annotations for the job's pod (e.g. for admission webhooks or sidecars)
+ * @param nodeSelector node labels the job's pod needs, as Kubernetes' {@code nodeSelector}
+ * @param tolerations taints the job's pod tolerates, as Kubernetes' {@code tolerations}
  */
 public record JobSpec(
     String name,
@@ -42,7 +44,9 @@ public record JobSpec(
     Duration timeout,
     int retries,
     Map<String, String> labels,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    Map<String, String> nodeSelector,
+    List<Toleration> tolerations) {
 
   /** Leaves room in Kubernetes' 63-character names for the id suffix and prefixes. */
   public static final int MAX_NAME_LENGTH = 40;
@@ -69,6 +73,11 @@ public record JobSpec(
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
     data = data == null ? List.of() : List.copyOf(data);
+    nodeSelector =
+        nodeSelector == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodeSelector));
+    tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
     resources = resources == null ? Resources.ZERO : resources;
   }
 
@@ -90,7 +99,9 @@ public record JobSpec(
         timeout,
         retries,
         labels,
-        annotations);
+        annotations,
+        nodeSelector,
+        tolerations);
   }
 
   /** The queue, with the default filled in. */

@@ -124,6 +124,8 @@ final class JobLauncher {
         .withNewSpec()
         .withRestartPolicy("Never")
         .withPriorityClassName(priorityClass)
+        .withNodeSelector(spec.nodeSelector().isEmpty() ? null : spec.nodeSelector())
+        .withTolerations(tolerations(spec))
         .addNewContainer()
         .withName(CONTAINER)
         .withImage(spec.image())
@@ -152,6 +154,20 @@ final class JobLauncher {
     JobEnvironment.of(record, record.spec().artifacts())
         .forEach((name, value) -> env.add(new EnvVar(name, value, null)));
     return env;
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Toleration> tolerations(JobSpec spec) {
+    List<io.fabric8.kubernetes.api.model.Toleration> tolerations = new ArrayList<>();
+    for (dev.sentinels.api.Toleration t : spec.tolerations()) {
+      tolerations.add(
+          new io.fabric8.kubernetes.api.model.TolerationBuilder()
+              .withKey(t.key())
+              .withOperator(t.operator())
+              .withValue(t.value())
+              .withEffect(t.effect())
+              .build());
+    }
+    return tolerations.isEmpty() ? null : tolerations;
   }
 
   private static Map<String, Quantity> requests(Resources resources) {

@@ -65,10 +65,24 @@ final class ResourceMonitor {
                   requested.getOrDefault(node.name(), Resources.ZERO),
                   podCounts.getOrDefault(node.name(), 0),
                   isReady(status),
-                  !spec.path("unschedulable").asBoolean(false)));
+                  !spec.path("unschedulable").asBoolean(false),
+                  node.labels(),
+                  taints(spec)));
         });
     nodes.sort(java.util.Comparator.comparing(NodeView::name));
-    return new Capacity(nodes, boundJobs, false);
+    return new Capacity(nodes, boundJobs, false, true);
+  }
+
+  private static List<dev.sentinels.api.Taint> taints(JsonNode spec) {
+    List<dev.sentinels.api.Taint> taints = new ArrayList<>();
+    for (JsonNode taint : spec.path("taints")) {
+      taints.add(
+          new dev.sentinels.api.Taint(
+              taint.path("key").asString(""),
+              taint.path("value").asString(""),
+              taint.path("effect").asString("")));
+    }
+    return taints;
   }
 
   private static boolean isReady(JsonNode status) {

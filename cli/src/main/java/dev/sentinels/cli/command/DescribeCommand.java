@@ -3,6 +3,7 @@ package dev.sentinels.cli.command;
 import dev.sentinels.api.DataMount;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobSpec;
+import dev.sentinels.api.Toleration;
 import dev.sentinels.api.Transition;
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.engine.port.DescribeSection;
@@ -90,7 +91,10 @@ final class DescribeCommand extends BackendCommand {
     field(
         out,
         "Submitted",
-        job.submittedAt() + " (" + Formatting.since(job.submittedAt(), now) + " ago)");
+        Formatting.instant(job.submittedAt())
+            + " ("
+            + Formatting.since(job.submittedAt(), now)
+            + " ago)");
     if (job.runTime(now) != null) {
       field(out, "Run time", Formatting.age(job.runTime(now)));
     }
@@ -116,16 +120,32 @@ final class DescribeCommand extends BackendCommand {
             d.name(), from, d.subPath() == null ? "" : "/" + d.subPath(), d.mountPath());
       }
     }
+    map(out, "Node selector", s.nodeSelector());
+    if (!s.tolerations().isEmpty()) {
+      out.println("Tolerations:");
+      s.tolerations().forEach(t -> out.println("  " + toleration(t)));
+    }
     field(out, "Artifacts", s.artifacts());
     JobHooks.trackingLink(job).ifPresent(link -> field(out, "Tracking", link));
     out.println("Timeline:");
     for (Transition t : job.timeline()) {
-      out.printf("  %-24s %-10s %s%n", t.at(), t.state(), t.reason() == null ? "" : t.reason());
+      out.printf(
+          "  %s %-10s %s%n",
+          Formatting.instant(t.at()), t.state(), t.reason() == null ? "" : t.reason());
     }
     for (DescribeSection section : sections) {
       out.println(section.title() + ":");
       section.lines().forEach(line -> out.println("  " + line));
     }
+  }
+
+  /** As kubectl describe shows one: {@code key=value:effect}, {@code key:effect op=Exists}. */
+  private static String toleration(Toleration t) {
+    String key = t.key() == null ? "" : t.key();
+    String value = t.value() == null || t.value().isEmpty() ? "" : "=" + t.value();
+    String effect = t.effect() == null || t.effect().isEmpty() ? "" : ":" + t.effect();
+    String tolerated = key.isEmpty() ? "every taint" : key + value + effect;
+    return tolerated + (Toleration.EXISTS.equals(t.operator()) ? " op=Exists" : "");
   }
 
   private static void field(PrintStream out, String name, String value) {

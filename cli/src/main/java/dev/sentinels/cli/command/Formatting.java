@@ -10,6 +10,15 @@ public final class Formatting {
 
   private Formatting() {}
 
+  private static final java.time.format.DateTimeFormatter INSTANT =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+          .withZone(java.time.ZoneOffset.UTC);
+
+  /** A moment to the millisecond, always as wide: {@code 2026-12-02T05:11:37.734Z}. */
+  public static String instant(Instant at) {
+    return at == null ? null : INSTANT.format(at);
+  }
+
   /** kubectl's short age: 45s, 12m, 3h5m, 2d4h. */
   public static String age(Duration d) {
     if (d == null) {

@@ -125,6 +125,19 @@ public final class OutputObjects {
     node.put("retries", spec.retries());
     strings(node.putObject("labels"), spec.labels());
     strings(node.putObject("annotations"), spec.annotations());
+    if (!spec.nodeSelector().isEmpty()) {
+      strings(node.putObject("nodeSelector"), spec.nodeSelector());
+    }
+    if (!spec.tolerations().isEmpty()) {
+      ArrayNode tolerations = node.putArray("tolerations");
+      for (var t : spec.tolerations()) {
+        ObjectNode toleration = tolerations.addObject();
+        putIfPresent(toleration, "key", t.key());
+        toleration.put("operator", t.operator());
+        putIfPresent(toleration, "value", t.value());
+        putIfPresent(toleration, "effect", t.effect());
+      }
+    }
     return node;
   }
 

@@ -70,6 +70,20 @@ final class SubmitCommand extends BackendCommand {
   String queue;
 
   @Option(
+      names = "--node-selector",
+      paramLabel = "KEY=VALUE",
+      description = "Run only on nodes with this label (repeatable), e.g. gpu=a100.")
+  List<String> nodeSelectors = new ArrayList<>();
+
+  @Option(
+      names = "--toleration",
+      paramLabel = "KEY[=VALUE][:EFFECT]",
+      description =
+          "Tolerate a node taint (repeatable), e.g. nvidia.com/gpu:NoSchedule; with no value, any"
+              + " value.")
+  List<String> tolerations = new ArrayList<>();
+
+  @Option(
       names = "--wait",
       description =
           "Follow the job to its end; exit 0 if it succeeded, 1 if not (at once if it cannot"
@@ -104,6 +118,8 @@ final class SubmitCommand extends BackendCommand {
     Optional.ofNullable(gpus).ifPresent(overrides::gpus);
     Optional.ofNullable(priority).ifPresent(overrides::priority);
     Optional.ofNullable(queue).ifPresent(overrides::queue);
+    nodeSelectors.forEach(overrides::nodeSelector);
+    tolerations.forEach(overrides::toleration);
     if (!command.isEmpty()) {
       overrides.command(command);
     }

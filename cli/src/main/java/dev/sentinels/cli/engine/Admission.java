@@ -27,11 +27,15 @@ final class Admission {
     List<NodeCapacity> nodes = new ArrayList<>();
     for (NodeView node : capacity.nodes()) {
       if (node.accepting()) {
-        nodes.add(new NodeCapacity(node.name(), node.allocatable(), node.free()));
+        nodes.add(
+            new NodeCapacity(
+                node.name(), node.allocatable(), node.free(), node.labels(), node.taints()));
       }
     }
     AdmissionInput input =
-        AdmissionInput.fromRecords(nodes, live, capacity.boundJobs(), now).withMaxAdmissions(cap);
+        AdmissionInput.fromRecords(
+                nodes, live, capacity.boundJobs(), now, capacity.nodeConstraints())
+            .withMaxAdmissions(cap);
     return new AdmissionPolicy(config).plan(input);
   }
 }

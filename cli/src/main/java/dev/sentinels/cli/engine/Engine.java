@@ -70,6 +70,7 @@ public final class Engine implements AutoCloseable {
 
   /** Queues the job (Queued), runs a pass, and returns the record after it. */
   public JobRecord submit(JobSpec spec) {
+    backend.runtime().submitWarnings(spec).forEach(w -> System.err.println("warning: " + w));
     JobRecord record =
         Submission.store(
             spec,

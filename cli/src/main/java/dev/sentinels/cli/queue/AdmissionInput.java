@@ -42,17 +42,21 @@ public record AdmissionInput(
    *
    * @param boundJobs where active jobs are placed already (job id to node); the others are in
    *     flight and need room the policy finds for them
+   * @param nodeConstraints false on one machine (no labels, no taints): a job's nodeSelector and
+   *     tolerations are left out, so a spec written for a cluster still runs
    */
   public static AdmissionInput fromRecords(
       List<NodeCapacity> nodes,
       Collection<JobRecord> jobs,
       java.util.Map<String, String> boundJobs,
-      Instant now) {
+      Instant now,
+      boolean nodeConstraints) {
     List<ActiveJob> active = new ArrayList<>();
     List<PendingJob> pending = new ArrayList<>();
     for (JobRecord job : jobs) {
       if (job.state() == JobState.QUEUED) {
-        pending.add(PendingJob.of(job));
+        PendingJob waiting = PendingJob.of(job);
+        pending.add(nodeConstraints ? waiting : waiting.withPlacement(Placement.ANY));
       } else if (job.state().isActive()) {
         active.add(ActiveJob.of(job, boundJobs.get(job.id())));
       }

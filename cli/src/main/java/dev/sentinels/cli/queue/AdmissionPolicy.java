@@ -98,13 +98,14 @@ public final class AdmissionPolicy {
     Decision decide(PendingJob job, int position) {
       QuotaLedger.Account account = quotas.account(job.queue());
       Resources request = job.request();
-      WaitReason blocked = blockedBeforeFit(request, account);
+      boolean[] eligible = nodes.eligible(job.placement());
+      WaitReason blocked = blockedBeforeFit(job, eligible, account);
       if (blocked != null) {
         return waits(job, position, account, blocked, null);
       }
-      int node = nodes.bestFit(request);
+      int node = nodes.bestFit(request, eligible);
       if (node < 0) {
-        return waitForCapacity(job, position, account);
+        return waitForCapacity(job, eligible, position, account);
       }
       if (admitted >= maxAdmissions) {
         return waits(job, position, account, new WaitReason.AdmissionLimit(maxAdmissions), null);
@@ -116,9 +117,15 @@ public final class AdmissionPolicy {
     }
 
     /** Why the job need not look for a node at all, or null. */
-    private WaitReason blockedBeforeFit(Resources request, QuotaLedger.Account account) {
-      if (!nodes.isEmpty() && !nodes.fitsSomeNodeWhenEmpty(request)) {
-        return new WaitReason.LargerThanAnyNode(request, nodes.largestAllocatable());
+    private WaitReason blockedBeforeFit(
+        PendingJob job, boolean[] eligible, QuotaLedger.Account account) {
+      Resources request = job.request();
+      if (!nodes.isEmpty() && !NodeLedger.anyEligible(eligible)) {
+        return new WaitReason.NoEligibleNode(
+            job.placement().describe(), nodes.whyNoNode(job.placement()));
+      }
+      if (!nodes.isEmpty() && !nodes.fitsSomeNodeWhenEmpty(request, eligible)) {
+        return new WaitReason.LargerThanAnyNode(request, nodes.largestAllocatable(eligible));
       }
       if (!account.quotaCouldEverAllow(request)) {
         return new WaitReason.LargerThanQuota(account.queue(), request, account.quota());
@@ -134,18 +141,19 @@ public final class AdmissionPolicy {
     }
 
     /** No node has room now: say why, and hold a node if the job is starving. */
-    private Decision waitForCapacity(PendingJob job, int position, QuotaLedger.Account account) {
+    private Decision waitForCapacity(
+        PendingJob job, boolean[] eligible, int position, QuotaLedger.Account account) {
       Resources request = job.request();
-      int reservedElsewhere = nodes.reservedNodeThatFits(request);
+      int reservedElsewhere = nodes.reservedNodeThatFits(request, eligible);
       WaitReason reason =
           reservedElsewhere >= 0
               ? new WaitReason.NodeReserved(
                   nodes.name(reservedElsewhere), nodes.reservedFor(reservedElsewhere))
               : new WaitReason.InsufficientCapacity(
-                  request, nodes.largestFreeUnreserved(), waiting);
+                  request, nodes.largestFreeUnreserved(eligible), waiting);
       String held = null;
       if (starvingIfBefore != null && job.submittedAt().isBefore(starvingIfBefore)) {
-        int toHold = nodes.nodeToReserve(request);
+        int toHold = nodes.nodeToReserve(request, eligible);
         if (toHold >= 0) {
           nodes.reserve(toHold, job.id());
           held = nodes.name(toHold);
@@ -173,7 +181,7 @@ public final class AdmissionPolicy {
         .sorted(Comparator.comparing(ActiveJob::id))
         .forEach(
             job -> {
-              int node = nodes.bestFit(job.request());
+              int node = nodes.bestFit(job.request(), nodes.eligible(job.placement()));
               if (node >= 0) {
                 nodes.take(node, job.request());
               }

@@ -24,11 +24,13 @@ final class NodeLedger {
   /** Id of the starving job a node is held for, or null. */
   private final String[] reservedFor;
 
-  private final Resources largestAllocatable;
+  /** The nodes by name, for placement checks, and the nodes each placement may use. */
+  private final List<NodeCapacity> byName;
+
+  private final java.util.Map<Placement, boolean[]> eligible = new java.util.HashMap<>();
 
   NodeLedger(List<NodeCapacity> nodes) {
-    List<NodeCapacity> byName =
-        nodes.stream().sorted(Comparator.comparing(NodeCapacity::name)).toList();
+    byName = nodes.stream().sorted(Comparator.comparing(NodeCapacity::name)).toList();
     int n = byName.size();
     names = new String[n];
     allocatableCpu = new long[n];
@@ -38,9 +40,6 @@ final class NodeLedger {
     freeMemory = new long[n];
     freeGpus = new long[n];
     reservedFor = new String[n];
-    long maxCpu = 0;
-    long maxMemory = 0;
-    long maxGpus = 0;
     for (int i = 0; i < n; i++) {
       NodeCapacity node = byName.get(i);
       names[i] = node.name();
@@ -50,11 +49,7 @@ final class NodeLedger {
       freeCpu[i] = node.free().cpuMillis();
       freeMemory[i] = node.free().memoryBytes();
       freeGpus[i] = node.free().gpus();
-      maxCpu = Math.max(maxCpu, allocatableCpu[i]);
-      maxMemory = Math.max(maxMemory, allocatableMemory[i]);
-      maxGpus = Math.max(maxGpus, allocatableGpus[i]);
     }
-    largestAllocatable = new Resources(maxCpu, maxMemory, maxGpus);
   }
 
   boolean isEmpty() {
@@ -69,15 +64,68 @@ final class NodeLedger {
     return reservedFor[node];
   }
 
-  /** Per dimension, the largest allocatable of any node (not necessarily the same node). */
-  Resources largestAllocatable() {
-    return largestAllocatable;
+  /**
+   * Which nodes a job with {@code placement} may be bound to, computed once per distinct placement
+   * in a pass (most jobs share {@link Placement#ANY}).
+   */
+  boolean[] eligible(Placement placement) {
+    return eligible.computeIfAbsent(
+        placement,
+        p -> {
+          boolean[] mask = new boolean[names.length];
+          for (int i = 0; i < mask.length; i++) {
+            mask[i] = p.allows(byName.get(i));
+          }
+          return mask;
+        });
   }
 
-  /** Whether some node could hold the request when empty. */
-  boolean fitsSomeNodeWhenEmpty(Resources request) {
+  /**
+   * Why no node may take a job with {@code placement}, counted as the kube-scheduler counts them:
+   * {@code 1 node has untolerated taint pool=real:NoSchedule, 3 nodes have no label gpu=a100}.
+   */
+  String whyNoNode(Placement placement) {
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>(); // in order, as kube does
+    for (NodeCapacity node : byName) {
+      String why = placement.whyNot(node);
+      if (why != null) {
+        counts.merge(why, 1, Integer::sum);
+      }
+    }
+    List<String> parts = new java.util.ArrayList<>();
+    counts.forEach((why, n) -> parts.add(n + (n == 1 ? " node has " : " nodes have ") + why));
+    return String.join(", ", parts);
+  }
+
+  /** Whether any node may take a job with this mask at all. */
+  static boolean anyEligible(boolean[] mask) {
+    for (boolean b : mask) {
+      if (b) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Per dimension, the largest allocatable of the eligible nodes (not necessarily one node). */
+  Resources largestAllocatable(boolean[] mask) {
+    long cpu = 0;
+    long memory = 0;
+    long gpus = 0;
     for (int i = 0; i < names.length; i++) {
-      if (fitsAllocatable(i, request)) {
+      if (mask[i]) {
+        cpu = Math.max(cpu, allocatableCpu[i]);
+        memory = Math.max(memory, allocatableMemory[i]);
+        gpus = Math.max(gpus, allocatableGpus[i]);
+      }
+    }
+    return new Resources(cpu, memory, gpus);
+  }
+
+  /** Whether some eligible node could hold the request when empty. */
+  boolean fitsSomeNodeWhenEmpty(Resources request, boolean[] mask) {
+    for (int i = 0; i < names.length; i++) {
+      if (mask[i] && fitsAllocatable(i, request)) {
         return true;
       }
     }
@@ -89,10 +137,10 @@ final class NodeLedger {
    * on GPUs, then cpu, then memory; -1 if none fits. Leaving GPU slack untouched keeps GPU nodes
    * for GPU jobs.
    */
-  int bestFit(Resources request) {
+  int bestFit(Resources request, boolean[] mask) {
     Least least = new Least();
     for (int i = 0; i < names.length; i++) {
-      if (reservedFor[i] == null && fitsFree(i, request)) {
+      if (mask[i] && reservedFor[i] == null && fitsFree(i, request)) {
         least.offer(
             i,
             freeGpus[i] - request.gpus(),
@@ -104,9 +152,9 @@ final class NodeLedger {
   }
 
   /** The first reserved node, by name, whose free capacity fits the request; -1 if none. */
-  int reservedNodeThatFits(Resources request) {
+  int reservedNodeThatFits(Resources request, boolean[] mask) {
     for (int i = 0; i < names.length; i++) {
-      if (reservedFor[i] != null && fitsFree(i, request)) {
+      if (mask[i] && reservedFor[i] != null && fitsFree(i, request)) {
         return i;
       }
     }
@@ -118,10 +166,10 @@ final class NodeLedger {
    * one closest to fitting now, i.e. with the smallest shortfall (free below request), compared on
    * GPUs, then cpu, then memory; -1 if none.
    */
-  int nodeToReserve(Resources request) {
+  int nodeToReserve(Resources request, boolean[] mask) {
     Least least = new Least();
     for (int i = 0; i < names.length; i++) {
-      if (reservedFor[i] == null && fitsAllocatable(i, request)) {
+      if (mask[i] && reservedFor[i] == null && fitsAllocatable(i, request)) {
         least.offer(
             i,
             Math.max(0, request.gpus() - freeGpus[i]),
@@ -133,12 +181,12 @@ final class NodeLedger {
   }
 
   /** Per dimension, the most free on any unreserved node: what a waiting job is told. */
-  Resources largestFreeUnreserved() {
+  Resources largestFreeUnreserved(boolean[] mask) {
     long cpu = 0;
     long memory = 0;
     long gpus = 0;
     for (int i = 0; i < names.length; i++) {
-      if (reservedFor[i] == null) {
+      if (mask[i] && reservedFor[i] == null) {
         cpu = Math.max(cpu, freeCpu[i]);
         memory = Math.max(memory, freeMemory[i]);
         gpus = Math.max(gpus, freeGpus[i]);

@@ -15,9 +15,15 @@ import java.util.Objects;
  * @param submittedAt when it entered the queue; older goes first within a priority, and it starves
  *     once it has waited longer than the starvation timeout
  * @param request what its single pod requests
+ * @param placement the nodes its pod may be bound to
  */
 public record PendingJob(
-    String id, String queue, int priority, Instant submittedAt, Resources request) {
+    String id,
+    String queue,
+    int priority,
+    Instant submittedAt,
+    Resources request,
+    Placement placement) {
 
   /** Priority descending, then submittedAt ascending, then id ascending: a total order. */
   public static final Comparator<PendingJob> ADMISSION_ORDER =
@@ -31,6 +37,16 @@ public record PendingJob(
     Objects.requireNonNull(queue, "queue");
     Objects.requireNonNull(submittedAt, "submittedAt");
     Objects.requireNonNull(request, "request");
+    placement = placement == null ? Placement.ANY : placement;
+  }
+
+  /** A job that may run on any untainted node. */
+  public PendingJob(String id, String queue, int priority, Instant submittedAt, Resources request) {
+    this(id, queue, priority, submittedAt, request, Placement.ANY);
+  }
+
+  public PendingJob withPlacement(Placement other) {
+    return new PendingJob(id, queue, priority, submittedAt, request, other);
   }
 
   public static PendingJob of(JobRecord job) {
@@ -39,6 +55,7 @@ public record PendingJob(
         job.spec().queueOrDefault(),
         job.priorityValue(),
         job.submittedAt(),
-        job.spec().resources());
+        job.spec().resources(),
+        Placement.of(job.spec()));
   }
 }

@@ -18,7 +18,8 @@ public sealed interface WaitReason {
   default boolean cannotRunAsConfigured() {
     return this instanceof LargerThanAnyNode
         || this instanceof LargerThanQuota
-        || this instanceof NoNodes;
+        || this instanceof NoNodes
+        || this instanceof NoEligibleNode;
   }
 
   /** False when the job can never run as the cluster and queues are configured. */
@@ -117,6 +118,24 @@ public sealed interface WaitReason {
   }
 
   /** No node is ready at all. */
+  /**
+   * No node may take the job: each lacks a label its node selector needs or has a taint it does not
+   * tolerate.
+   *
+   * @param placement what the job asks for, for people
+   * @param nodes why the nodes there are turn it away, counted
+   */
+  record NoEligibleNode(String placement, String nodes) implements WaitReason {
+    @Override
+    public String message() {
+      return "no node it may run on ("
+          + placement
+          + ": "
+          + nodes
+          + "), so it cannot run as configured";
+    }
+  }
+
   record NoNodes() implements WaitReason {
     @Override
     public String message() {

@@ -30,15 +30,20 @@ final class SpecFields {
           "timeout",
           "retries",
           "labels",
-          "annotations");
+          "annotations",
+          "nodeSelector",
+          "tolerations");
 
   static final List<String> RESOURCES = List.of("cpu", "memory", "gpu");
 
   static final List<String> DATA_MOUNT =
       List.of("name", "claim", "hostPath", "subPath", "mountPath");
 
+  static final List<String> TOLERATION = List.of("key", "operator", "value", "effect");
+
   /** Mappings whose keys are the user's own (names of variables, parameters, labels). */
-  static final Set<String> FREE_MAPPINGS = Set.of("env", "params", "labels", "annotations");
+  static final Set<String> FREE_MAPPINGS =
+      Set.of("env", "params", "labels", "annotations", "nodeSelector");
 
   private SpecFields() {}
 

@@ -22,7 +22,12 @@ import java.util.Map;
 public final class SpecOverrides {
 
   /** The value {@code path} gets (null: removed); {@code origin} names the flag for errors. */
-  private record Override(String path, Object value, String origin) {}
+  /** One change; {@code append} adds the value to the list at {@code path} instead. */
+  private record Override(String path, Object value, String origin, boolean append) {
+    Override(String path, Object value, String origin) {
+      this(path, value, origin, false);
+    }
+  }
 
   private final List<Override> overrides = new ArrayList<>();
 
@@ -66,6 +71,47 @@ public final class SpecOverrides {
 
   public SpecOverrides queue(String queue) {
     return literal("queue", queue, "--queue");
+  }
+
+  /** {@code --node-selector KEY=VALUE}: one label the job's nodes must have. */
+  public SpecOverrides nodeSelector(String assignment) {
+    int equals = assignment.indexOf('=');
+    if (equals <= 0) {
+      throw new SpecException(
+          "--node-selector " + assignment, "expected KEY=VALUE, e.g. --node-selector gpu=a100");
+    }
+    String key = assignment.substring(0, equals).strip();
+    return literal(
+        "nodeSelector." + key, assignment.substring(equals + 1).strip(), "--node-selector " + key);
+  }
+
+  /**
+   * {@code --toleration KEY[=VALUE][:EFFECT]}, as {@code kubectl taint} writes a taint: tolerates
+   * it (with no value, any value: operator Exists). Adds to the spec's tolerations.
+   */
+  public SpecOverrides toleration(String taint) {
+    String origin = "--toleration " + taint;
+    int colon = taint.lastIndexOf(':');
+    String keyValue = colon < 0 ? taint : taint.substring(0, colon);
+    int equals = keyValue.indexOf('=');
+    String key = (equals < 0 ? keyValue : keyValue.substring(0, equals)).strip();
+    if (key.isEmpty()) {
+      throw new SpecException(
+          origin, "expected KEY[=VALUE][:EFFECT], e.g. --toleration nvidia.com/gpu:NoSchedule");
+    }
+    Map<String, Object> toleration = new LinkedHashMap<>();
+    toleration.put("key", key);
+    if (equals < 0) {
+      toleration.put("operator", "Exists");
+    } else {
+      toleration.put("operator", "Equal");
+      toleration.put("value", keyValue.substring(equals + 1).strip());
+    }
+    if (colon >= 0) {
+      toleration.put("effect", taint.substring(colon + 1).strip());
+    }
+    overrides.add(new Override("tolerations", toleration, origin, true));
+    return this;
   }
 
   /**
@@ -118,6 +164,15 @@ public final class SpecOverrides {
       throw new SpecException(
           override.origin(),
           "unknown field \"" + field + "\"; " + SpecFields.suggestion(field, SpecFields.TOP_LEVEL));
+    }
+    if (override.append()) {
+      List<Object> items = new ArrayList<>();
+      if (spec.get(field) instanceof List<?> existing) {
+        items.addAll(existing);
+      }
+      items.add(override.value());
+      spec.put(field, items);
+      return;
     }
     if (dot < 0) {
       put(spec, field, override.value());

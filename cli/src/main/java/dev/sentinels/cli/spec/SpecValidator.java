@@ -6,6 +6,7 @@ import dev.sentinels.api.PriorityClass;
 import dev.sentinels.api.Quantities;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Resources;
+import dev.sentinels.api.Toleration;
 import dev.sentinels.cli.support.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
@@ -75,6 +77,9 @@ final class SpecValidator {
         check(
             () ->
                 stringMap("annotations", spec.get("annotations"), SpecValidator::checkAnnotation));
+    Map<String, String> nodeSelector =
+        check(() -> stringMap("nodeSelector", spec.get("nodeSelector"), SpecValidator::checkLabel));
+    List<Toleration> tolerations = check(() -> tolerations(spec.get("tolerations")));
 
     // Cross-field rules, only where the fields themselves were fine.
     List<String> command = null;
@@ -114,7 +119,9 @@ final class SpecValidator {
         timeout,
         retries,
         labels,
-        annotations);
+        annotations,
+        nodeSelector,
+        tolerations);
   }
 
   /** Runs one field's conversion; on failure records its problems and yields null. */
@@ -369,6 +376,53 @@ final class SpecValidator {
     requiredText(field + ".mountPath", mount.get("mountPath"), "/data/" + name);
     String mountPath = absolutePath(field + ".mountPath", mount.get("mountPath"));
     return new DataMount(name, claim, hostPath, subPath, mountPath);
+  }
+
+  private static final Set<String> EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+
+  /** Kubernetes tolerations: key, operator (Equal or Exists), value, effect. */
+  private static List<Toleration> tolerations(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> items)) {
+      throw new SpecException(
+          "tolerations",
+          "must be a list of tolerations, e.g. [{key: gpu, operator: Exists, effect: NoSchedule}]");
+    }
+    List<Toleration> tolerations = new ArrayList<>();
+    for (Object item : items) {
+      String field = "tolerations[" + tolerations.size() + "]";
+      Map<String, Object> t = mapping(field, item, "a mapping with key, operator, value, effect");
+      rejectUnknown(field, t.keySet(), SpecFields.TOLERATION);
+      String key = optionalText(field + ".key", t.get("key"));
+      String operator = optionalText(field + ".operator", t.get("operator"));
+      String tolerated = optionalText(field + ".value", t.get("value"));
+      String effect = optionalText(field + ".effect", t.get("effect"));
+      if (operator != null
+          && !operator.equals(Toleration.EQUAL)
+          && !operator.equals(Toleration.EXISTS)) {
+        throw new SpecException(
+            field + ".operator", "must be Equal or Exists, got " + quote(operator));
+      }
+      if (key != null && !Formats.isLabelKey(key)) {
+        throw new SpecException(field + ".key", quote(key) + " is not a valid taint key");
+      }
+      if (key == null && !Toleration.EXISTS.equals(operator)) {
+        throw new SpecException(
+            field, "without a key needs operator: Exists (it tolerates every taint)");
+      }
+      if (Toleration.EXISTS.equals(operator) && tolerated != null) {
+        throw new SpecException(field + ".value", "must be left out with operator: Exists");
+      }
+      if (effect != null && !EFFECTS.contains(effect)) {
+        throw new SpecException(
+            field + ".effect",
+            "must be NoSchedule, PreferNoSchedule or NoExecute, got " + quote(effect));
+      }
+      tolerations.add(new Toleration(key, operator, tolerated, effect));
+    }
+    return tolerations;
   }
 
   private static void artifactsOutsideMounts(String artifacts, List<DataMount> data) {

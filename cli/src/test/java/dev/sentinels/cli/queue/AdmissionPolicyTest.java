@@ -29,6 +29,49 @@ class AdmissionPolicyTest {
             .waits(
                 "normal: needs 4 cpu, largest free on a node: 0 cpu",
                 "low: needs 4 cpu, largest free on a node: 0 cpu; 1 job ahead"),
+        scenario("a tainted node takes only the jobs that tolerate it")
+            .nodes("kwok cpu=8", "real cpu=2 taint=sentinels.dev/real-node=true:NoSchedule")
+            .pending("plain cpu=4", "tolerant cpu=2 tolerate=sentinels.dev/real-node", "big cpu=8")
+            .admits("plain@kwok", "tolerant@real")
+            .waits("big: needs 8 cpu, largest free on a node: 4 cpu"),
+        scenario("a job tolerating a taint may still use untainted nodes")
+            .nodes("kwok cpu=8", "real cpu=2 taint=pool=real:NoExecute")
+            .pending("tolerant cpu=4 tolerate=pool")
+            .admits("tolerant@kwok"),
+        scenario("PreferNoSchedule discourages but does not bar")
+            .nodes("soft cpu=2 taint=pool=spare:PreferNoSchedule")
+            .pending("plain cpu=1")
+            .admits("plain@soft"),
+        scenario("a node selector narrows the nodes, and 'larger than' counts only those")
+            .nodes("a100 gpu=8 label=gpu=a100", "t4 gpu=16 label=gpu=t4")
+            .pending(
+                "fast gpu=8 select=gpu=a100",
+                "faster gpu=12 select=gpu=a100",
+                "more gpu=1 select=gpu=a100")
+            .admits("fast@a100")
+            .waits(
+                "faster: larger than any node (needs 12 gpus, biggest node has 8 gpus), so it"
+                    + " cannot run as configured",
+                "more: needs 1 gpu, largest free on a node: 0 gpus; 1 job ahead"),
+        scenario("no node it may run on cannot run as configured")
+            .nodes("real cpu=2 taint=pool=real:NoSchedule", "labelled cpu=2 label=gpu=t4")
+            .pending(
+                "plain cpu=1 select=gpu=a100", "taint-shy cpu=1 select=gpu=t4 tolerate=nothing")
+            .admits("taint-shy@labelled")
+            .waits(
+                "plain: no node it may run on (nodeSelector gpu=a100: 1 node has no label"
+                    + " gpu=a100, 1 node has untolerated taint pool=real:NoSchedule), so it cannot"
+                    + " run as configured"),
+        scenario("every node tainted: a job that tolerates nothing has none")
+            .nodes(
+                "real cpu=2 taint=pool=real:NoSchedule",
+                "gpu1 gpu=8 taint=nvidia.com/gpu=present:NoSchedule",
+                "gpu2 gpu=8 taint=nvidia.com/gpu=present:NoSchedule")
+            .pending("plain cpu=1")
+            .waits(
+                "plain: no node it may run on (any node: 2 nodes have untolerated taint"
+                    + " nvidia.com/gpu=present:NoSchedule, 1 node has untolerated taint"
+                    + " pool=real:NoSchedule), so it cannot run as configured"),
         scenario("FIFO within a priority, then id")
             .nodes("n1 cpu=2")
             .pending("late waited=1m cpu=1", "b waited=5m cpu=1", "a waited=5m cpu=1")

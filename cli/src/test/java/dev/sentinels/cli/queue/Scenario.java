@@ -20,6 +20,8 @@ import java.util.Map;
  * node:    "n1 cpu=8 mem=32Gi gpu=2 used-gpu=1"   (free = allocatable - used)
  * active:  "a1 q=research gpu=2 on=n1"            (no on=: admitted, pod not bound yet)
  * pending: "p1 q=research p=10000 waited=30m gpu=2"
+ * placed:  node "real cpu=2 taint=pool=real:NoSchedule label=kind=real",
+ *          pending "p2 cpu=1 tolerate=pool select=kind=real"  (tolerate: Exists, any effect)
  * </pre>
  *
  * Missing amounts are zero; a pending job without {@code waited=} was submitted a few seconds ago,
@@ -54,10 +56,24 @@ final class Scenario {
 
   Scenario nodes(String... lines) {
     for (String line : lines) {
-      Map<String, String> f = fields(line, "cpu", "mem", "gpu", "used-cpu", "used-mem", "used-gpu");
+      Map<String, String> f =
+          fields(line, "cpu", "mem", "gpu", "used-cpu", "used-mem", "used-gpu", "taint", "label");
       Resources allocatable = amounts(f, "", 0);
       Resources used = amounts(f, "used-", 0);
-      nodes.add(new NodeCapacity(first(line), allocatable, allocatable.minusClamped(used)));
+      List<dev.sentinels.api.Taint> taints = new ArrayList<>();
+      if (f.containsKey("taint")) {
+        String[] keyRest = f.get("taint").split("=", 2);
+        String[] valueEffect = keyRest[1].split(":", 2);
+        taints.add(new dev.sentinels.api.Taint(keyRest[0], valueEffect[0], valueEffect[1]));
+      }
+      Map<String, String> labels = new HashMap<>();
+      if (f.containsKey("label")) {
+        String[] pair = f.get("label").split("=", 2);
+        labels.put(pair[0], pair[1]);
+      }
+      nodes.add(
+          new NodeCapacity(
+              first(line), allocatable, allocatable.minusClamped(used), labels, taints));
     }
     return this;
   }
@@ -74,7 +90,8 @@ final class Scenario {
 
   Scenario pending(String... lines) {
     for (String line : lines) {
-      Map<String, String> f = fields(line, "q", "p", "waited", "cpu", "mem", "gpu");
+      Map<String, String> f =
+          fields(line, "q", "p", "waited", "cpu", "mem", "gpu", "tolerate", "select");
       Duration waited =
           f.containsKey("waited")
               ? Duration.parse("PT" + f.get("waited").toUpperCase())
@@ -85,9 +102,28 @@ final class Scenario {
               f.getOrDefault("q", "default"),
               Integer.parseInt(f.getOrDefault("p", Integer.toString(NORMAL))),
               NOW.minus(waited),
-              amounts(f, "", 0)));
+              amounts(f, "", 0),
+              placement(f)));
     }
     return this;
+  }
+
+  private static Placement placement(Map<String, String> f) {
+    if (!f.containsKey("tolerate") && !f.containsKey("select")) {
+      return Placement.ANY;
+    }
+    Map<String, String> selector = new HashMap<>();
+    if (f.containsKey("select")) {
+      String[] pair = f.get("select").split("=", 2);
+      selector.put(pair[0], pair[1]);
+    }
+    List<dev.sentinels.api.Toleration> tolerations = new ArrayList<>();
+    if (f.containsKey("tolerate")) {
+      tolerations.add(
+          new dev.sentinels.api.Toleration(
+              f.get("tolerate"), dev.sentinels.api.Toleration.EXISTS, null, null));
+    }
+    return new Placement(selector, tolerations);
   }
 
   /** A queue with a quota; dimensions left out are unlimited. */

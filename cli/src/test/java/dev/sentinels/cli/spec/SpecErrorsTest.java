@@ -29,7 +29,7 @@ class SpecErrorsTest {
           """
           {name: demo, image: img, resource: {cpu: 1}}   | resource: unknown field; did you mean "resources"?
           {name: demo, image: img, Timeout: 1h}          | Timeout: unknown field; did you mean "timeout"?
-          {name: demo, image: img, flavor: x}            | flavor: unknown field; known fields: name, project, image, command, args, env, params, resources, priority, queue, data, artifacts, timeout, retries, labels, annotations
+          {name: demo, image: img, flavor: x}            | flavor: unknown field; known fields: name, project, image, command, args, env, params, resources, priority, queue, data, artifacts, timeout, retries, labels, annotations, nodeSelector, tolerations
           {name: demo, image: img, resources: {gpus: 1}} | resources.gpus: unknown field; did you mean "gpu"?
           {name: demo, image: img, data: [{name: d, claim: c, mount_path: /d}]} | data[0].mount_path: unknown field; did you mean "mountPath"?
           {image: img}                                   | name: is required; add e.g. "name: mnist-baseline"
@@ -88,6 +88,17 @@ class SpecErrorsTest {
           {name: demo, image: img, labels: {-team: x}}   | labels.-team: is not a valid label key; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, optionally after a DNS prefix and '/'
           {name: demo, image: img, labels: {Example.COM/team: x}} | labels.Example.COM/team: is not a valid label key; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, optionally after a DNS prefix and '/'
           {name: demo, image: img, labels: {team: "a b"}} | labels.team: "a b" is not a valid label value; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty
+          {name: demo, image: img, nodeSelector: [gpu]}  | nodeSelector: must be a mapping of names to values, got a list
+          {name: demo, image: img, nodeSelector: {-zone: a}} | nodeSelector.-zone: is not a valid label key; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, optionally after a DNS prefix and '/'
+          {name: demo, image: img, nodeSelector: {zone: "a b"}} | nodeSelector.zone: "a b" is not a valid label value; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty
+          {name: demo, image: img, tolerations: {key: gpu}} | tolerations: must be a list of tolerations, e.g. [{key: gpu, operator: Exists, effect: NoSchedule}]
+          {name: demo, image: img, tolerations: [gpu]}   | tolerations[0]: must be a mapping with key, operator, value, effect, got "gpu"
+          {name: demo, image: img, tolerations: [{key: gpu, efect: NoSchedule}]} | tolerations[0].efect: unknown field; did you mean "effect"?
+          {name: demo, image: img, tolerations: [{key: gpu, operator: In}]} | tolerations[0].operator: must be Equal or Exists, got "In"
+          {name: demo, image: img, tolerations: [{key: gpu, operator: Exists, value: "true"}]} | tolerations[0].value: must be left out with operator: Exists
+          {name: demo, image: img, tolerations: [{value: x}]} | tolerations[0]: without a key needs operator: Exists (it tolerates every taint)
+          {name: demo, image: img, tolerations: [{key: "a b", operator: Exists}]} | tolerations[0].key: "a b" is not a valid taint key
+          {name: demo, image: img, tolerations: [{key: gpu, effect: NoScheduling}]} | tolerations[0].effect: must be NoSchedule, PreferNoSchedule or NoExecute, got "NoScheduling"
           name: demo\\nimage: img\\nname: other          | name: is given twice; keep one
           [name, image]                                  | spec: must be a mapping of fields such as "name: ...", got a list
           hello                                          | spec: must be a mapping of fields such as "name: ...", got "hello"

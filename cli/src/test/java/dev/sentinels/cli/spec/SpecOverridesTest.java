@@ -150,7 +150,7 @@ class SpecOverridesTest {
       textBlock =
           """
           resourcs.gpu=2        | --set resourcs.gpu: unknown field "resourcs"; did you mean "resources"?
-          gpu=2                 | --set gpu: unknown field "gpu"; known fields: name, project, image, command, args, env, params, resources, priority, queue, data, artifacts, timeout, retries, labels, annotations
+          gpu=2                 | --set gpu: unknown field "gpu"; known fields: name, project, image, command, args, env, params, resources, priority, queue, data, artifacts, timeout, retries, labels, annotations, nodeSelector, tolerations
           resources.gpus=2      | --set resources.gpus: unknown field "gpus" in resources; did you mean "gpu"?
           resources.gpu.count=2 | --set resources.gpu.count: unknown field "gpu.count" in resources; known fields: cpu, memory, gpu
           command.x=1           | --set command.x: "command" has no fields of its own; set it whole: --set command=VALUE
@@ -173,6 +173,57 @@ class SpecOverridesTest {
           """)
   void rejects(String assignment, String message) {
     SpecException e = assertThrows(SpecException.class, () -> withSets(assignment));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void nodeSelectorAndTolerationFlagsAddToTheSpecs() {
+    JobSpec spec =
+        READER.read(
+            BASE + "tolerations: [{key: pool, operator: Exists}]\n",
+            new SpecOverrides()
+                .nodeSelector("gpu=a100")
+                .nodeSelector("zone = b")
+                .toleration("nvidia.com/gpu:NoSchedule")
+                .toleration("dedicated=ml:NoExecute")
+                .toleration("spot"));
+    assertEquals(Map.of("gpu", "a100", "zone", "b"), spec.nodeSelector());
+    assertEquals(
+        List.of(
+            new dev.sentinels.api.Toleration("pool", "Exists", null, null),
+            new dev.sentinels.api.Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule"),
+            new dev.sentinels.api.Toleration("dedicated", "Equal", "ml", "NoExecute"),
+            new dev.sentinels.api.Toleration("spot", "Exists", null, null)),
+        spec.tolerations());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
+          --node-selector gpu     | --node-selector gpu: expected KEY=VALUE, e.g. --node-selector gpu=a100
+          --node-selector =a100   | --node-selector =a100: expected KEY=VALUE, e.g. --node-selector gpu=a100
+          --node-selector gpu=a b | nodeSelector.gpu: "a b" is not a valid label value; use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty
+          --toleration :NoSchedule | --toleration :NoSchedule: expected KEY[=VALUE][:EFFECT], e.g. --toleration nvidia.com/gpu:NoSchedule
+          --toleration gpu:Never  | tolerations[0].effect: must be NoSchedule, PreferNoSchedule or NoExecute, got "Never"
+          --toleration a b        | tolerations[0].key: "a b" is not a valid taint key
+          """)
+  void rejectsBadPlacementFlags(String flag, String message) {
+    String[] parts = flag.split(" ", 2);
+    SpecOverrides overrides = new SpecOverrides();
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> {
+              if (parts[0].equals("--node-selector")) {
+                overrides.nodeSelector(parts[1]);
+              } else {
+                overrides.toleration(parts[1]);
+              }
+              READER.read(BASE, overrides);
+            });
     assertEquals(message, e.getMessage());
   }
 }

@@ -8,6 +8,7 @@ import dev.sentinels.api.DataMount;
 import dev.sentinels.api.JobSpec;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.api.Resources;
+import dev.sentinels.api.Toleration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,10 @@ class SpecReaderTest {
             timeout: 1h30m
             retries: 1
             labels: {team: vision, example.com/owner: ada}
+            nodeSelector: {gpu: a100}
+            tolerations:
+              - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
+              - {key: pool, value: train}
             """);
     assertEquals("mnist-baseline", spec.name());
     assertEquals("mnist", spec.project());
@@ -74,6 +79,12 @@ class SpecReaderTest {
     assertEquals(Duration.ofMinutes(90), spec.timeout());
     assertEquals(1, spec.retries());
     assertEquals(Map.of("team", "vision", "example.com/owner", "ada"), spec.labels());
+    assertEquals(Map.of("gpu", "a100"), spec.nodeSelector());
+    assertEquals(
+        List.of(
+            new Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule"),
+            new Toleration("pool", "Equal", "train", null)),
+        spec.tolerations());
   }
 
   @Test

@@ -11,9 +11,14 @@ import java.util.Map;
  *     node's figures, while active jobs missing here still need room the policy must find
  * @param placementFinal whether the node an admission pass picks is where the job runs (one
  *     machine), rather than a hint for the cluster's own scheduler
+ * @param nodeConstraints whether a job's nodeSelector and tolerations apply to these nodes (a
+ *     cluster's, with labels and taints); one machine has neither, and runs such a job anyway
  */
 public record Capacity(
-    List<NodeView> nodes, Map<String, String> boundJobs, boolean placementFinal) {
+    List<NodeView> nodes,
+    Map<String, String> boundJobs,
+    boolean placementFinal,
+    boolean nodeConstraints) {
 
   public Capacity {
     nodes = List.copyOf(nodes);

@@ -42,6 +42,14 @@ public interface JobRuntime {
   List<DescribeSection> describe(JobRecord record);
 
   /**
+   * What a user should hear at submit about running this spec here, one line each (an image the
+   * container engine could not pull lately); none by default.
+   */
+  default List<String> submitWarnings(dev.sentinels.api.JobSpec spec) {
+    return List.of();
+  }
+
+  /**
    * Told after a command that leaves jobs admitted or running: a runtime that needs a process of
    * its own to move them along (the local runner) makes sure one runs.
    */
