@@ -39,6 +39,8 @@ final class JobStarter {
 
   private static final int RECORD_ATTEMPTS = 10;
 
+  private static final java.util.Set<String> AUTO_OR_NONE = java.util.Set.of("auto", "none");
+
   private final SentinelHome home;
   private final LocalStore store;
   private final LocalRuntime runtime;
@@ -114,21 +116,66 @@ final class JobStarter {
     command.addAll(spec.args());
     String ran = "host";
     String note = "Running on the host";
+    String imageDigest = null;
     Optional<ContainerEngine> engine =
         spec.image() == null ? Optional.empty() : ContainerEngine.detect(containerEngine);
     if (engine.isPresent()) {
-      ran = engine.get().name();
-      note = "Running in " + ran + " (" + spec.image() + ")";
+      ContainerEngine containers = engine.get();
+      Optional<String> missing = imageProblem(containers, spec.image());
+      if (missing.isPresent()) {
+        // As Kubernetes says ErrImagePull: at once, naming the image, with the engine's words.
+        store.replace(
+            record
+                .withAttribute(LocalAttributes.ENGINE_MESSAGE, missing.get())
+                .transition(
+                    JobState.FAILED,
+                    "ImagePullFailed: "
+                        + containers.name()
+                        + " cannot get image "
+                        + spec.image()
+                        + ": "
+                        + missing.get(),
+                    clock.instant()),
+            stored.version());
+        ImagePulls.failed(home, spec.image(), missing.get(), clock.instant());
+        return;
+      }
+      ran = containers.name();
+      String digest = containers.digest(spec.image()).orElse(null);
+      note =
+          "Running in "
+              + ran
+              + " ("
+              + spec.image()
+              + (digest == null || spec.image().contains("@") ? "" : "@" + digest)
+              + ")";
+      if (digest != null) {
+        imageDigest = digest;
+      }
       command =
-          engine
-              .get()
-              .runCommand(
-                  record.id(),
-                  dir.resolve(JobProcesses.WORK),
-                  dir.resolve(JobProcesses.ARTIFACTS),
-                  spec.image(),
-                  command,
-                  env);
+          containers.runCommand(
+              record.id(),
+              dir.resolve(JobProcesses.WORK),
+              dir.resolve(JobProcesses.ARTIFACTS),
+              spec.image(),
+              spec.resources(),
+              spec.data(),
+              command,
+              env);
+    } else if (spec.image() != null && !AUTO_OR_NONE.contains(containerEngine)) {
+      // Asked for by name: running on the host instead would ignore the user's choice.
+      store.replace(
+          record.transition(
+              JobState.FAILED,
+              "ContainerEngineUnavailable: local.engine is "
+                  + containerEngine
+                  + " but "
+                  + containerEngine
+                  + " does not answer (not installed, or its service is down); start it, or set"
+                  + " local.engine: auto to run on the host without one",
+              clock.instant()),
+          stored.version());
+      return;
     } else if (spec.image() != null) {
       note +=
           " ("
@@ -160,17 +207,38 @@ final class JobStarter {
     if (started.isEmpty()) {
       return; // launched meanwhile; the next look settles it
     }
-    record(current.get(), started.get(), ran, note, now);
+    record(current.get(), started.get(), ran, imageDigest, note, now);
+  }
+
+  /**
+   * Why the engine cannot run the image, if it cannot: absent and not pullable (no registry
+   * reachable, a name that does not exist). A present image needs no pull.
+   */
+  private Optional<String> imageProblem(ContainerEngine engine, String image) {
+    if (engine.hasImage(image)) {
+      return Optional.empty();
+    }
+    log.accept("pulling " + image + " with " + engine.name());
+    ContainerEngine.Answer pull = engine.pull(image);
+    return pull.ok() ? Optional.empty() : Optional.of(pull.lastLine());
   }
 
   /** Records the started process; one cancelled while it started is stopped instead. */
   private void record(
-      StoredRecord first, JobProcesses.Handle handle, String ran, String note, Instant now) {
+      StoredRecord first,
+      JobProcesses.Handle handle,
+      String ran,
+      String imageDigest,
+      String note,
+      Instant now) {
     StoredRecord[] stored = {first};
     Retry.upToOrElse(
         RECORD_ATTEMPTS,
         () -> {
           JobRecord next = running(stored[0].record(), handle, ran, note, now);
+          if (imageDigest != null) {
+            next = next.withAttribute(LocalAttributes.IMAGE_DIGEST, imageDigest);
+          }
           if (store.replace(next, stored[0].version()).isPresent()) {
             log.accept("started " + next.id() + " pid " + handle.pid() + ": " + note);
             return Attempt.done(true);

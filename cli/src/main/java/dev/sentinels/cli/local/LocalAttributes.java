@@ -19,6 +19,12 @@ final class LocalAttributes {
   /** The command's exit code once it ended. */
   static final String EXIT_CODE = "local.exitCode";
 
+  /** The content digest of the image a container ran ({@code sha256:...}). */
+  static final String IMAGE_DIGEST = "local.imageDigest";
+
+  /** What the container engine said when it could not run the job (a failed pull). */
+  static final String ENGINE_MESSAGE = "local.engineMessage";
+
   /** Which attempt runs now, from 1 ({@code retries} in the spec). */
   static final String ATTEMPT = "local.attempt";
 

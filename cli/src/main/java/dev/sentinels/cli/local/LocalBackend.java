@@ -76,7 +76,9 @@ public final class LocalBackend implements Backend {
 
   synchronized LocalRuntime localRuntime() {
     if (runtime == null) {
-      runtime = new LocalRuntime(home, localStore(), machine, this::capacity);
+      runtime =
+          new LocalRuntime(
+              home, localStore(), machine, this::capacity, () -> config().containerEngine());
     }
     return runtime;
   }

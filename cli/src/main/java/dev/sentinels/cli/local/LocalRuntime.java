@@ -36,13 +36,20 @@ final class LocalRuntime implements JobRuntime {
   private final LocalStore store;
   private final String machine;
   private final Supplier<Resources> total;
+  private final Supplier<String> containerEngine;
   private boolean runnerFailedToStart;
 
-  LocalRuntime(SentinelHome home, LocalStore store, String machine, Supplier<Resources> total) {
+  LocalRuntime(
+      SentinelHome home,
+      LocalStore store,
+      String machine,
+      Supplier<Resources> total,
+      Supplier<String> containerEngine) {
     this.home = home;
     this.store = store;
     this.machine = machine;
     this.total = total;
+    this.containerEngine = containerEngine;
   }
 
   /** The machine, with what admitted and running jobs request of it; the pass places on it. */
@@ -55,7 +62,7 @@ final class LocalRuntime implements JobRuntime {
       bound.put(stored.record().id(), machine);
     }
     NodeView node = new NodeView(machine, total.get(), requested, bound.size(), true, true);
-    return new Capacity(List.of(node), bound, true);
+    return new Capacity(List.of(node), bound, true, false);
   }
 
   /** The runner writes what its processes do as it happens: records are current. */
@@ -99,11 +106,23 @@ final class LocalRuntime implements JobRuntime {
     lines.add("Artifacts:     " + dir.resolve(JobProcesses.ARTIFACTS));
     String runtime = record.attributes().get(LocalAttributes.RUNTIME);
     if (runtime != null) {
+      String digest = record.attributes().get(LocalAttributes.IMAGE_DIGEST);
       lines.add(
           "Ran:           "
               + (runtime.equals("host")
                   ? "on the host"
-                  : "in a " + runtime + " container (" + record.spec().image() + ")"));
+                  : "in a "
+                      + runtime
+                      + " container ("
+                      + record.spec().image()
+                      + (digest == null || record.spec().image().endsWith("@" + digest)
+                          ? ""
+                          : ", image " + digest)
+                      + ")"));
+    }
+    String engineSaid = record.attributes().get(LocalAttributes.ENGINE_MESSAGE);
+    if (engineSaid != null) {
+      lines.add("Engine said:   " + engineSaid);
     }
     Optional<JobProcesses.Handle> handle = LocalAttributes.handle(record);
     handle.ifPresent(
@@ -124,6 +143,31 @@ final class LocalRuntime implements JobRuntime {
       lines.add("Process:       not started");
     }
     return List.of(new DescribeSection("Local process", lines));
+  }
+
+  @Override
+  public List<String> submitWarnings(dev.sentinels.api.JobSpec spec) {
+    if (spec.image() == null) {
+      return List.of();
+    }
+    var failure = ImagePulls.recentFailure(home, spec.image(), java.time.Instant.now());
+    if (failure.isEmpty()) {
+      return List.of(); // no engine is asked on the common path: submit stays quick
+    }
+    boolean present =
+        ContainerEngine.detect(containerEngine.get())
+            .map(e -> e.hasImage(spec.image()))
+            .orElse(true);
+    return present
+        ? List.of()
+        : List.of(
+            "image "
+                + spec.image()
+                + " is not in the container engine's store and could not be pulled at "
+                + failure.get().at()
+                + " ("
+                + failure.get().message()
+                + "); the job will fail when it starts unless the image is loaded first");
   }
 
   /** Starts a runner when none holds the lock; one warning per command when it cannot. */

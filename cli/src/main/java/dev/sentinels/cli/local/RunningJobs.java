@@ -4,6 +4,7 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.engine.port.StoredRecord;
+import dev.sentinels.cli.support.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,32 +52,46 @@ final class RunningJobs {
         handle.ifPresent(h -> JobProcesses.killLeftovers(h, Duration.ofSeconds(3)));
       }
       int attempt = LocalAttributes.attempt(record);
+      Optional<String> notStarted =
+          exit.isPresent() ? startFailure(record, dir, exit.getAsInt()) : Optional.empty();
       boolean retrying =
-          exit.isPresent() && exit.getAsInt() != 0 && attempt <= record.spec().retries();
-      if (retrying) {
+          exit.isPresent()
+              && exit.getAsInt() != 0
+              && notStarted.isEmpty() // it would fail the same way again
+              && attempt <= record.spec().retries();
+      if (notStarted.isPresent()) {
+        next =
+            record
+                .withAttribute(LocalAttributes.EXIT_CODE, Integer.toString(exit.getAsInt()))
+                .withAttribute(LocalAttributes.ENGINE_MESSAGE, notStarted.get())
+                .transition(
+                    JobState.FAILED,
+                    "ContainerStartFailed: "
+                        + record.attributes().get(LocalAttributes.RUNTIME)
+                        + " could not start image "
+                        + record.spec().image()
+                        + ": "
+                        + notStarted.get(),
+                    now);
+      } else if (retrying) {
         next = retry(record, exit.getAsInt(), now);
       } else if (exit.isPresent()) {
         next = ended(record, exit.getAsInt(), now);
       } else if (handle.isEmpty() || !JobProcesses.alive(handle.get())) {
         // It may have ended between the two looks: the next look handles that end in full
         // (retries, leftovers).
-        next =
-            JobProcesses.exitCode(dir).isPresent()
-                ? null
-                : record.transition(
-                    JobState.FAILED,
-                    "ProcessLost: the process ended without an exit code"
-                        + " (killed outside Sentinels, or the machine restarted)",
-                    now);
+        next = JobProcesses.exitCode(dir).isPresent() ? null : lost(record, now);
       } else if (overdue(record, now)) {
         runtime.stop(record);
         next =
             record.transition(
                 JobState.FAILED,
-                "DeadlineExceeded: ran longer than its timeout of " + record.spec().timeout(),
+                "DeadlineExceeded: ran longer than its timeout of "
+                    + Durations.format(record.spec().timeout()),
                 now);
       }
       if (next != null && store.replace(next, stored.version()).isPresent()) {
+        container(record).ifPresent(engine -> engine.remove(record.id())); // its exit is recorded
         if (retrying) {
           setAside(dir, attempt, exit.getAsInt());
         }
@@ -85,6 +100,56 @@ final class RunningJobs {
       }
     }
     return changed;
+  }
+
+  /**
+   * The engine's own complaint when it could not start the container (no such command in the image,
+   * a broken image): it exits 125 to 127 and its last line starts {@code Error:}, which a job's own
+   * output does not.
+   */
+  private static Optional<String> startFailure(JobRecord record, Path dir, int code) {
+    if (code < 125 || code > 127 || container(record).isEmpty()) {
+      return Optional.empty();
+    }
+    try (var lines = Files.lines(dir.resolve(JobProcesses.OUTPUT))) {
+      String last =
+          lines.filter(l -> !l.isBlank()).reduce((a, b) -> b).map(String::strip).orElse("");
+      return last.startsWith("Error: ") ? Optional.of(last) : Optional.empty();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The engine that runs the job's container, when it runs in one. */
+  private static Optional<ContainerEngine> container(JobRecord record) {
+    String runtime = record.attributes().get(LocalAttributes.RUNTIME);
+    return runtime == null || runtime.equals("host")
+        ? Optional.empty()
+        : ContainerEngine.detect(runtime);
+  }
+
+  /**
+   * The wrapper is gone without an exit code: a container may still tell how the job ended (or run
+   * on, unwatched: then it is stopped), else the process is lost.
+   */
+  private static JobRecord lost(JobRecord record, Instant now) {
+    Optional<ContainerEngine> engine = container(record);
+    Optional<String> state = engine.flatMap(e -> e.state(record.id()));
+    if (state.isPresent() && state.get().startsWith("exited ")) {
+      return ended(record, Integer.parseInt(state.get().substring(7).trim()), now);
+    }
+    if (state.isPresent()) {
+      engine.get().remove(record.id());
+      return record.transition(
+          JobState.FAILED,
+          "ProcessLost: its container ran on without the process that watched it; stopped",
+          now);
+    }
+    return record.transition(
+        JobState.FAILED,
+        "ProcessLost: the process ended without an exit code"
+            + " (killed outside Sentinels, or the machine restarted)",
+        now);
   }
 
   /**
@@ -162,6 +227,10 @@ final class RunningJobs {
                   + dir.getFileName()
                   + stored.map(s -> " (" + s.record().state() + ")").orElse(""));
           JobProcesses.kill(process.get(), Duration.ofSeconds(3));
+        }
+        if (stored.isPresent() && stored.get().record().state().isTerminal()) {
+          // A cancel that raced the container's creation may have left it behind.
+          container(stored.get().record()).ifPresent(e -> e.remove(dir.getFileName().toString()));
         }
       }
     } catch (java.nio.file.NoSuchFileException e) {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,33 +81,17 @@ class LocalBackendTest {
   }
 
   @Test
-  void withNoContainerEngineAnsweringAJobWithAnImageRunsOnTheHostAndSaysSo() throws Exception {
-    Assumptions.assumeTrue(
-        ContainerEngine.detect("auto").isEmpty(), "a container engine answers on this machine");
-    LocalHome auto =
-        new LocalHome(dir.resolve("auto"), "local: {capacity: {cpu: 1}, idleTimeout: 5s}\n");
-    try (auto) {
-      String id =
-          LocalHome.id(
-              auto.cli(
-                  "submit",
-                  "--name",
-                  "imaged",
-                  "--image",
-                  "python:3.12-slim",
-                  "-o",
-                  "name",
-                  "--",
-                  "echo",
-                  "ran"));
-      JobRecord done = auto.awaitState(id, JobState.SUCCEEDED);
-      assertEquals("host", done.attributes().get(LocalAttributes.RUNTIME));
-      assertEquals(
-          "Running on the host (no docker or podman engine answered; image python:3.12-slim not"
-              + " used)",
-          done.timeline().get(2).reason());
-      assertEquals("ran\n", auto.cli("logs", id).out());
-    }
+  void aSpecWrittenForAClusterRunsHereItsNodeSelectorAndTolerationsLeftOut() throws Exception {
+    Path spec = dir.resolve("gpu-pool.yaml");
+    Files.writeString(
+        spec,
+        "name: pooled\nimage: x\ncommand: [echo, ran]\nnodeSelector: {gpu: a100}\n"
+            + "tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]\n");
+    CliRun submit = local.cli("submit", "-f", spec.toString(), "-o", "name");
+    assertEquals("", submit.err()); // no "cannot run as configured": the machine takes it
+    String id = LocalHome.id(submit);
+    local.awaitState(id, JobState.SUCCEEDED);
+    assertEquals("ran\n", local.cli("logs", id).out());
   }
 
   @Test

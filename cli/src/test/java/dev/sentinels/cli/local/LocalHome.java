@@ -237,6 +237,19 @@ final class LocalHome implements AutoCloseable {
             });
   }
 
+  /** A job that ran in a container may have left it (a test that failed midway): remove it. */
+  private static void removeContainer(Path job) {
+    try {
+      String runtime = Files.readString(job.resolve("runtime")).trim();
+      if (!runtime.equals("host")) {
+        ContainerEngine.detect(runtime)
+            .ifPresent(engine -> engine.remove(job.getFileName().toString()));
+      }
+    } catch (IOException e) {
+      // Never started: no container.
+    }
+  }
+
   /**
    * Kills the runner (if one still runs) and every job process left, so nothing outlives a test.
    */
@@ -251,8 +264,10 @@ final class LocalHome implements AutoCloseable {
     killRunners();
     try (var jobs = Files.list(home.jobsDir())) {
       jobs.forEach(
-          job ->
-              JobProcesses.find(job).ifPresent(h -> JobProcesses.kill(h, Duration.ofMillis(100))));
+          job -> {
+            JobProcesses.find(job).ifPresent(h -> JobProcesses.kill(h, Duration.ofMillis(100)));
+            removeContainer(job);
+          });
     } catch (IOException e) {
       // No jobs directory: nothing ran.
     }
