@@ -59,7 +59,10 @@ private_podman() {
     mkdir -p "$WORK"
     printf '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n' >"$WORK/containers.conf"
   fi
-  CONTAINERS_CONF=$WORK/containers.conf podman --root "$WORK/root" --runroot "$WORK/runroot" \
+  # podman refuses a runroot longer than 50 characters (a deep $HOME): then a short one of its own in /tmp.
+  local runroot=$WORK/runroot
+  [ ${#runroot} -le 50 ] || runroot=/tmp/sentinels-runroot-$(printf %s "$WORK" | sha256sum | cut -c1-12)
+  CONTAINERS_CONF=$WORK/containers.conf podman --root "$WORK/root" --runroot "$runroot" \
     --storage-driver overlay "$@"
 }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(TestClusterExtension.class)
 class DocsExamplesTest {
 
-  private static final List<String> DOCS = List.of("README.md", "docs/user-guide.md");
+  private static final List<String> DOCS =
+      List.of("README.md", "docs/user-guide.md", "docs/test-cluster.md");
   private static final Pattern MARK = Pattern.compile("<!-- run: (local|cluster) -->");
   private static final Pattern JOB = Pattern.compile("job/([a-z0-9][a-z0-9-]*-[a-z0-9]{5})");
   private static final Pattern EXPECTED_EXIT = Pattern.compile("#\\s*exits (\\d+)");
@@ -85,6 +87,11 @@ class DocsExamplesTest {
     Path home = Files.createDirectories(dir.resolve("home"));
     env.put("SENTINEL_HOME", home.toString());
     env.put("HOME", Files.createDirectories(dir.resolve("user")).toString());
+    // A fresh HOME, but the builds cached as everywhere else (the images of scripts/images.sh).
+    env.put(
+        "SENTINEL_CACHE",
+        Optional.ofNullable(System.getenv("SENTINEL_CACHE"))
+            .orElse(System.getProperty("user.home") + "/.cache/sentinels"));
     env.put("PATH", bin + ":" + cluster.binDir() + ":" + System.getenv("PATH"));
     if (example.backend().equals("local")) {
       Files.writeString(

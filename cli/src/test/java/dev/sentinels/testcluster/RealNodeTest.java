@@ -1,20 +1,19 @@
 package dev.sentinels.testcluster;
 
+import static dev.sentinels.testcluster.RealNodePods.log;
+import static dev.sentinels.testcluster.RealNodePods.oneContainer;
+import static dev.sentinels.testcluster.RealNodePods.pod;
+import static dev.sentinels.testcluster.RealNodePods.runToEnd;
+import static dev.sentinels.testcluster.RealNodePods.terminated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,58 +43,6 @@ class RealNodeTest {
     node = cluster.realNode(); // skips the test without real nodes
   }
 
-  private static Pod pod(String name, Map<String, String> labels, PodSpec spec) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withLabels(labels)
-        .endMetadata()
-        .withSpec(TestCluster.onRealNode(spec))
-        .build();
-  }
-
-  private static PodSpec oneContainer(String image, List<String> command, Map<String, String> env) {
-    PodSpecBuilder spec = new PodSpecBuilder().withRestartPolicy("Never");
-    var container =
-        spec.addNewContainer().withName("main").withImage(image).withImagePullPolicy("Never");
-    if (!command.isEmpty()) {
-      container.withCommand(command);
-    }
-    env.forEach((name, value) -> container.addNewEnv().withName(name).withValue(value).endEnv());
-    return container.endContainer().build();
-  }
-
-  /** Runs a one-container pod on the real node and waits until it has succeeded or failed. */
-  private static Pod runToEnd(
-      KubernetesClient client,
-      String name,
-      String image,
-      List<String> command,
-      Map<String, String> env) {
-    return runToEnd(client, pod(name, Map.of(), oneContainer(image, command, env)));
-  }
-
-  private static Pod runToEnd(KubernetesClient client, Pod pod) {
-    var pods = client.pods().inNamespace(namespace);
-    pods.resource(pod).create();
-    return pods.withName(pod.getMetadata().getName())
-        .waitUntilCondition(
-            p ->
-                p != null
-                    && p.getStatus() != null
-                    && List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()),
-            120,
-            TimeUnit.SECONDS);
-  }
-
-  private static ContainerStateTerminated terminated(Pod pod) {
-    return pod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
-  }
-
-  private static String log(KubernetesClient client, String pod) {
-    return client.pods().inNamespace(namespace).withName(pod).getLog();
-  }
-
   @Test
   void trainingImageRunsItsPythonAndThePodLogShowsItsOutput(TestCluster cluster) {
     String image = cluster.image("train");
@@ -103,6 +50,7 @@ class RealNodeTest {
     Pod done =
         runToEnd(
             client,
+            namespace,
             "train",
             image,
             List.of(), // the image's own: python3 train.py
@@ -111,7 +59,7 @@ class RealNodeTest {
     assertEquals("Succeeded", done.getStatus().getPhase(), () -> "status: " + done.getStatus());
     assertEquals(node, done.getSpec().getNodeName());
     assertEquals(0, terminated(done).getExitCode());
-    String log = log(client, "train");
+    String log = log(client, namespace, "train");
     assertTrue(log.contains("logistic regression, lr=0.1 epochs=3"), log);
     assertTrue(log.contains("epoch   3  loss"), log);
     assertTrue(log.contains("done: loss"), log);
@@ -124,6 +72,7 @@ class RealNodeTest {
     Pod done =
         runToEnd(
             client,
+            namespace,
             "exits-3",
             image,
             List.of("python3", "-c", "import sys; print('giving up', flush=True); sys.exit(3)"),
@@ -132,7 +81,7 @@ class RealNodeTest {
     assertEquals("Failed", done.getStatus().getPhase(), () -> "status: " + done.getStatus());
     assertEquals(3, terminated(done).getExitCode());
     assertEquals("Error", terminated(done).getReason());
-    assertEquals("giving up\n", log(client, "exits-3"));
+    assertEquals("giving up\n", log(client, namespace, "exits-3"));
   }
 
   @Test
@@ -208,73 +157,14 @@ class RealNodeTest {
             "        print('retrying:', e, flush=True)",
             "        time.sleep(1)",
             "sys.exit(1)");
-    Pod done = runToEnd(client, "client", image, List.of("python3", "-c", fetch), Map.of());
+    Pod done =
+        runToEnd(client, namespace, "client", image, List.of("python3", "-c", fetch), Map.of());
 
-    String log = log(client, "client");
+    String log = log(client, namespace, "client");
     assertEquals("Succeeded", done.getStatus().getPhase(), log);
     String[] lines = log.strip().split("\n");
     assertEquals(service.getSpec().getClusterIP() + " web", lines[lines.length - 1], log);
     // On the pods' bridge network, not the node's.
     assertNotEquals(done.getStatus().getHostIP(), done.getStatus().getPodIP());
-  }
-
-  @Test
-  void sentinelImageRunsTheCliInAPodAsNonRootOnAReadOnlyRoot(TestCluster cluster) {
-    assumeTrue(
-        Files.isDirectory(Scripts.dir().getParent().resolve("cli/target/lib")),
-        "the CLI is not packaged yet (./mvnw -DskipTests package)");
-    String image = cluster.image("sentinel");
-    KubernetesClient client = cluster.admin();
-    // In a pod, the CLI's cluster is the pod's: its service account, here with the namespace's
-    // admin role.
-    client
-        .serviceAccounts()
-        .inNamespace(namespace)
-        .resource(
-            new ServiceAccountBuilder().withNewMetadata().withName("cli").endMetadata().build())
-        .create();
-    client
-        .rbac()
-        .roleBindings()
-        .inNamespace(namespace)
-        .resource(
-            new RoleBindingBuilder()
-                .withNewMetadata()
-                .withName("cli-admin")
-                .endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "admin")
-                .addNewSubject()
-                .withKind("ServiceAccount")
-                .withName("cli")
-                .withNamespace(namespace)
-                .endSubject()
-                .build())
-        .create();
-    PodSpec spec =
-        new PodSpecBuilder(oneContainer(image, List.of(), Map.of()))
-            .withServiceAccountName("cli")
-            .editFirstContainer()
-            .withArgs("status")
-            .withNewSecurityContext()
-            .withReadOnlyRootFilesystem(true)
-            .withRunAsNonRoot(true)
-            .withAllowPrivilegeEscalation(false)
-            .endSecurityContext()
-            .addNewVolumeMount()
-            .withName("tmp")
-            .withMountPath("/tmp")
-            .endVolumeMount()
-            .endContainer()
-            .addNewVolume()
-            .withName("tmp")
-            .withNewEmptyDir()
-            .endEmptyDir()
-            .endVolume()
-            .build();
-    Pod done = runToEnd(client, pod("cli", Map.of(), spec));
-
-    String log = log(client, "cli");
-    assertEquals("Succeeded", done.getStatus().getPhase(), log);
-    assertEquals("No jobs found.", log.strip());
   }
 }

@@ -106,7 +106,10 @@ final class ClusterRuntime implements JobRuntime {
     return changed;
   }
 
-  /** A Job still running for a record that is cancelled (a cancel raced a launch): delete it. */
+  /**
+   * A Job still running for a record that is cancelled (a cancel raced a launch), or that failed on
+   * its image (the kubelet would back off and pull again for ever): delete it.
+   */
   private void removeOrphans(Map<String, JsonNode> jobs, Set<String> live) {
     for (Map.Entry<String, JsonNode> entry : jobs.entrySet()) {
       String id = entry.getKey();
@@ -114,7 +117,9 @@ final class ClusterRuntime implements JobRuntime {
         continue;
       }
       var stored = store.get(id);
-      if (stored.isEmpty() || stored.get().record().state() == JobState.CANCELLED) {
+      if (stored.isEmpty()
+          || stored.get().record().state() == JobState.CANCELLED
+          || JobStatusDeriver.isImageFailure(stored.get().record())) {
         launcher.delete(id);
       }
     }

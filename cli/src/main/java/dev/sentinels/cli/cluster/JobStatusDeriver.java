@@ -60,6 +60,18 @@ final class JobStatusDeriver {
       Instant at = instant(condition.path("lastTransitionTime"), now);
       return Optional.of(ran.transition(JobState.FAILED, failureReason(condition, pods), at));
     }
+    // An image that cannot be had will not appear by waiting: end the job now, naming it.
+    Optional<String> unpullable = imageProblem(pods);
+    if (unpullable.isPresent()) {
+      return Optional.of(
+          record.transition(
+              JobState.FAILED,
+              "ImagePullFailed: cannot get image "
+                  + record.spec().image()
+                  + ": "
+                  + unpullable.get(),
+              now));
+    }
     // A pod that runs or already ended (the Job controller has not caught up) means it started.
     Optional<JsonNode> started =
         pods.stream()
@@ -93,6 +105,29 @@ final class JobStatusDeriver {
     return Optional.empty();
   }
 
+  private static final Set<String> IMAGE_PROBLEMS =
+      Set.of("ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName");
+
+  /** The kubelet's reason and message when a container's image cannot be had. */
+  private static Optional<String> imageProblem(List<JsonNode> pods) {
+    return pods.stream()
+        .flatMap(p -> elements(p.path("status").path("containerStatuses")))
+        .map(s -> s.path("state").path("waiting"))
+        .filter(w -> IMAGE_PROBLEMS.contains(w.path("reason").asString("")))
+        .map(
+            w ->
+                w.path("reason").asString()
+                    + (w.hasNonNull("message") ? " (" + w.get("message").asString() + ")" : ""))
+        .findFirst();
+  }
+
+  /** Whether the failure was an image that cannot be had (its Job is removed, not retried). */
+  static boolean isImageFailure(JobRecord record) {
+    return record.state() == JobState.FAILED
+        && record.reason() != null
+        && record.reason().startsWith("ImagePullFailed:");
+  }
+
   /** Whether the Job has ended, either way. */
   static boolean isFinished(JsonNode job) {
     return condition(job, "Complete").isPresent() || condition(job, "Failed").isPresent();
@@ -118,10 +153,15 @@ final class JobStatusDeriver {
             .max(Comparator.comparing(t -> t.path("finishedAt").asString("")));
     if (last.isPresent()) {
       JsonNode t = last.get();
-      return reason
-          + ": exit code "
-          + t.path("exitCode").asInt()
-          + (t.hasNonNull("reason") ? " (" + t.get("reason").asString() + ")" : "");
+      String exit =
+          reason
+              + ": exit code "
+              + t.path("exitCode").asInt()
+              + (t.hasNonNull("reason") ? " (" + t.get("reason").asString() + ")" : "");
+      // A container that never started (no such command, say): the runtime's message says why.
+      return "StartError".equals(t.path("reason").asString("")) && t.hasNonNull("message")
+          ? exit + ": " + t.get("message").asString()
+          : exit;
     }
     return condition.hasNonNull("message")
         ? reason + ": " + condition.get("message").asString()

@@ -162,6 +162,51 @@ class JobStatusDeriverTest {
                     null,
                     List.of(JobState.QUEUED, JobState.ADMITTED))),
             new Case(
+                "an image that cannot be pulled fails the job at once, naming it",
+                JobState.ADMITTED,
+                null,
+                job(),
+                List.of(
+                    waiting(
+                        "ErrImagePull",
+                        "failed to pull and unpack image \\\"docker.io/library/nope:1\\\"")),
+                new Expected(
+                    JobState.FAILED,
+                    "ImagePullFailed: cannot get image registry.example/train:1.4: ErrImagePull (failed to"
+                        + " pull and unpack image \"docker.io/library/nope:1\")",
+                    null,
+                    List.of(JobState.QUEUED, JobState.ADMITTED, JobState.FAILED))),
+            new Case(
+                "an image in pull back-off fails the same way",
+                JobState.ADMITTED,
+                null,
+                job(),
+                List.of(waiting("ImagePullBackOff", null)),
+                new Expected(
+                    JobState.FAILED,
+                    "ImagePullFailed: cannot get image registry.example/train:1.4: ImagePullBackOff",
+                    null,
+                    List.of(JobState.QUEUED, JobState.ADMITTED, JobState.FAILED))),
+            new Case(
+                "an image the node may not pull and does not have fails too",
+                JobState.ADMITTED,
+                null,
+                job(),
+                List.of(waiting("ErrImageNeverPull", "image not present with pull policy Never")),
+                new Expected(
+                    JobState.FAILED,
+                    "ImagePullFailed: cannot get image registry.example/train:1.4: ErrImageNeverPull"
+                        + " (image not present with pull policy Never)",
+                    null,
+                    List.of(JobState.QUEUED, JobState.ADMITTED, JobState.FAILED))),
+            new Case(
+                "a container still creating is not a failure",
+                JobState.ADMITTED,
+                null,
+                job(),
+                List.of(waiting("ContainerCreating", null)),
+                null),
+            new Case(
                 "the same pending reason again writes nothing",
                 JobState.ADMITTED,
                 "Pending: 0/4 nodes are available: 4 Insufficient nvidia.com/gpu.",
@@ -258,5 +303,14 @@ class JobStatusDeriverTest {
     return "{\"spec\": {}, \"status\": {\"phase\": \"Pending\", \"conditions\": [{\"type\":"
         + " \"PodScheduled\", \"status\": \"False\", \"reason\": \"Unschedulable\","
         + " \"message\": \"0/4 nodes are available: 4 Insufficient nvidia.com/gpu.\"}]}}";
+  }
+
+  private static String waiting(String reason, String message) {
+    return "{\"spec\": {\"nodeName\": \"real-node-0\"}, \"status\": {\"phase\": \"Pending\","
+        + " \"containerStatuses\": [{\"state\": {\"waiting\": {\"reason\": \""
+        + reason
+        + "\""
+        + (message == null ? "" : ", \"message\": \"" + message + "\"")
+        + "}}}]}}";
   }
 }

@@ -141,7 +141,9 @@ class KubernetesBackendTest {
         s.timeout(),
         s.retries(),
         s.labels(),
-        s.annotations());
+        s.annotations(),
+        s.nodeSelector(),
+        s.tolerations());
   }
 
   @Test
