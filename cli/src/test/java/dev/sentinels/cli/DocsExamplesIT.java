@@ -28,13 +28,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every example the docs mark runnable works as written, on the backend the mark names. A bash
  * block after {@code <!-- run: local -->} or {@code <!-- run: cluster -->} is run line by line from
- * the repository's root, {@code bin/sentinel} being this build; {@code <id>} (and {@code <id-a>},
+ * the repository's root with this build's {@code bin/sentinel} (so after the package phase: an
+ * integration test); {@code <id>} (and {@code <id-a>},
  * {@code <id-b>}) stand for the last jobs a line printed. A line must exit 0, or what its {@code #
  * exits N} comment says; one that follows a job ({@code -f}, {@code --watch}) may still run when
  * its time is up.
  */
 @ExtendWith(TestClusterExtension.class)
-class DocsExamplesTest {
+class DocsExamplesIT {
 
   private static final List<String> DOCS =
       List.of("README.md", "docs/user-guide.md", "docs/test-cluster.md");
@@ -81,8 +82,6 @@ class DocsExamplesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void runsAsWritten(Example example, TestCluster cluster) throws Exception {
-    Path bin = dir.resolve("bin");
-    SentinelOnPath.write(bin);
     Map<String, String> env = new LinkedHashMap<>();
     Path home = Files.createDirectories(dir.resolve("home"));
     env.put("SENTINEL_HOME", home.toString());
@@ -92,7 +91,7 @@ class DocsExamplesTest {
         "SENTINEL_CACHE",
         Optional.ofNullable(System.getenv("SENTINEL_CACHE"))
             .orElse(System.getProperty("user.home") + "/.cache/sentinels"));
-    env.put("PATH", bin + ":" + cluster.binDir() + ":" + System.getenv("PATH"));
+    env.put("PATH", cluster.binDir() + ":" + System.getenv("PATH"));
     if (example.backend().equals("local")) {
       Files.writeString(
           home.resolve("config.yaml"),
@@ -104,8 +103,7 @@ class DocsExamplesTest {
     List<String> jobs = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     for (String written : example.lines()) {
-      String line = written.replace("bin/sentinel", "sentinel");
-      line = line.replace("<id-a>", nth(jobs, 2)).replace("<id-b>", nth(jobs, 1));
+      String line = written.replace("<id-a>", nth(jobs, 2)).replace("<id-b>", nth(jobs, 1));
       line = line.replace("<id>", nth(jobs, 1));
       Matcher expected = EXPECTED_EXIT.matcher(written);
       int exit = expected.find() ? Integer.parseInt(expected.group(1)) : 0;
