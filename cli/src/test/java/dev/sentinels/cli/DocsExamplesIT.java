@@ -29,10 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every example the docs mark runnable works as written, on the backend the mark names. A bash
  * block after {@code <!-- run: local -->} or {@code <!-- run: cluster -->} is run line by line from
  * the repository's root with this build's {@code bin/sentinel} (so after the package phase: an
- * integration test); {@code <id>} (and {@code <id-a>},
- * {@code <id-b>}) stand for the last jobs a line printed. A line must exit 0, or what its {@code #
- * exits N} comment says; one that follows a job ({@code -f}, {@code --watch}) may still run when
- * its time is up.
+ * integration test); {@code <id>} (and {@code <id-a>}, {@code <id-b>}) stand for the last jobs a
+ * line printed. A line must exit 0, or what its {@code # exits N} comment says; one that follows a
+ * job ({@code -f}, {@code --watch}) may still run when its time is up.
  */
 @ExtendWith(TestClusterExtension.class)
 class DocsExamplesIT {
