@@ -341,6 +341,27 @@ public abstract class BackendContract {
             "--image",
             "b"),
         Line.of(usage, "--output: scheduler has no output formats", "scheduler", "-o", "json"),
+        Line.of(
+            usage,
+            "--health-port: 70000 is not a port; give 1-65535",
+            "scheduler",
+            "--health-port",
+            "70000"),
+        Line.of(
+            usage, "Invalid value for option '--health-port'", "scheduler", "--health-port", "x"),
+        Line.of(
+            usage,
+            "--namespaces: 'Team_A' is not a namespace name",
+            "scheduler",
+            "--namespaces",
+            "ok,Team_A"),
+        Line.of(
+            usage,
+            "--namespaces: give either --namespaces, -n or -A",
+            "scheduler",
+            "-A",
+            "--namespaces",
+            "a"),
         Line.of(usage, "--output: version prints", "version", "-o", "name"),
         Line.of(
             usage,

@@ -24,11 +24,17 @@ final class ClusterScheduler implements SchedulerDriver {
   private final KubernetesClient client;
   private final String namespace;
   private final AtomicBoolean dirty = new AtomicBoolean(true);
+  private final AtomicBoolean configChanged = new AtomicBoolean();
+  private final java.util.function.Supplier<String> reloadConfig;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private PrintStream log;
 
-  ClusterScheduler(KubernetesClient client, String namespace) {
+  /** {@code reloadConfig} reads {@code sentinel-config} again and says what to log, if anything. */
+  ClusterScheduler(
+      KubernetesClient client, String namespace, java.util.function.Supplier<String> reloadConfig) {
     this.client = client;
     this.namespace = namespace;
+    this.reloadConfig = reloadConfig;
   }
 
   @Override
@@ -41,12 +47,26 @@ final class ClusterScheduler implements SchedulerDriver {
             client.nodes())) {
       informers.add(source.inform(trigger(), 0));
     }
+    // helm upgrade (or kubectl edit) changes the configuration of a running scheduler.
+    informers.add(
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withField("metadata.name", KubernetesBackend.CONFIG_MAP)
+            .inform(trigger(configChanged), 0));
+    this.log = log;
     log.println(java.time.Instant.now() + " watching namespace " + namespace);
     return true;
   }
 
   @Override
   public boolean changed() {
+    if (configChanged.getAndSet(false)) {
+      String said = reloadConfig.get();
+      if (said != null) {
+        log.println(java.time.Instant.now() + " " + said);
+      }
+    }
     return dirty.getAndSet(false);
   }
 
@@ -65,20 +85,27 @@ final class ClusterScheduler implements SchedulerDriver {
     informers.forEach(SharedIndexInformer::close);
   }
 
-  private <T> ResourceEventHandler<T> trigger() {
+  private <T> ResourceEventHandler<T> trigger(AtomicBoolean... also) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
-        dirty.set(true);
+        mark();
       }
 
       @Override
       public void onUpdate(T oldObj, T newObj) {
-        dirty.set(true);
+        mark();
       }
 
       @Override
       public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        mark();
+      }
+
+      private void mark() {
+        for (AtomicBoolean flag : also) {
+          flag.set(true);
+        }
         dirty.set(true);
       }
     };

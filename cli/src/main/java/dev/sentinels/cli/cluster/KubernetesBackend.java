@@ -136,6 +136,33 @@ public final class KubernetesBackend implements Backend {
         : Optional.empty();
   }
 
+  /**
+   * Reads {@code sentinel-config} again (the scheduler, when it changed): the new configuration
+   * replaces the old only when it is valid, so a bad edit leaves the scheduler admitting by the
+   * last good one. Returns what to log.
+   */
+  synchronized String reloadConfig() {
+    JsonNode previousData = configData;
+    QueueConfig previous = config;
+    configData = null;
+    config = null;
+    try {
+      QueueConfig next = queueConfig();
+      return previous == null || previous.equals(next)
+          ? null
+          : "configuration reloaded from configmap " + namespace + "/" + CONFIG_MAP;
+    } catch (RuntimeException e) {
+      configData = previousData;
+      config = previous;
+      return "configuration in configmap "
+          + namespace
+          + "/"
+          + CONFIG_MAP
+          + " rejected, keeping the last good one: "
+          + e.getMessage();
+    }
+  }
+
   @Override
   public synchronized QueueConfig queueConfig() {
     if (config == null) {
@@ -226,7 +253,7 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public SchedulerDriver schedulerDriver(String identity) {
-    return new ClusterScheduler(access.client(), namespace);
+    return new ClusterScheduler(access.client(), namespace, this::reloadConfig);
   }
 
   @Override

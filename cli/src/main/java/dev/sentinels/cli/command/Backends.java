@@ -54,6 +54,15 @@ final class Backends {
     return engines;
   }
 
+  /** The cluster {@code global} names, in {@code namespace} (the scheduler's loops). */
+  static Engine openIn(GlobalOptions global, String namespace) {
+    Target target = Target.of(global, Session.current());
+    return new Engine(
+        KubernetesBackend.connect(
+            target.kubeconfig(), target.context(), namespace, Clock.systemUTC(), false),
+        Clock.systemUTC());
+  }
+
   /** The cluster's namespaces, for completion; none on the local backend. */
   static java.util.List<String> namespaces(GlobalOptions global) {
     Target target = Target.of(global, Session.current());

@@ -34,8 +34,24 @@ final class Admission {
     }
     AdmissionInput input =
         AdmissionInput.fromRecords(
-                nodes, live, capacity.boundJobs(), now, capacity.nodeConstraints())
+                nodes,
+                live.stream().map(r -> currentPriority(config, r)).toList(),
+                capacity.boundJobs(),
+                now,
+                capacity.nodeConstraints())
             .withMaxAdmissions(cap);
     return new AdmissionPolicy(config).plan(input);
+  }
+
+  /**
+   * The record with its class's value as configured now, not as at submit: changing a class (a helm
+   * upgrade) re-sorts the jobs already waiting in it. A class since removed keeps its value.
+   */
+  private static JobRecord currentPriority(QueueConfig config, JobRecord record) {
+    return config
+        .resolvePriority(record.spec().priority())
+        .filter(c -> c.value() != record.priorityValue())
+        .map(c -> record.withPriority(record.spec().priority(), c.value()))
+        .orElse(record);
   }
 }

@@ -263,6 +263,11 @@ public final class Engine implements AutoCloseable {
 
   /** Admits continuously until {@code stop} is set (or, for a local runner, it idles out). */
   public void runScheduler(AtomicBoolean stop, PrintStream log) {
+    runScheduler(stop, log, new SchedulerHealth(clock).scope(target()));
+  }
+
+  /** The same, beating {@code health} every time round (the health endpoint's probes). */
+  public void runScheduler(AtomicBoolean stop, PrintStream log, SchedulerHealth.Scope health) {
     String identity = Identity.of("scheduler");
     var guard = backend.admission(identity, true);
     try (SchedulerDriver driver = backend.schedulerDriver(identity)) {
@@ -271,7 +276,7 @@ public final class Engine implements AutoCloseable {
       }
       log.println(clock.instant() + " scheduler " + identity + " on " + target());
       try (HookWorker worker = plugins.startWorker(identity, log, this::queue, this::nodes)) {
-        new SchedulerLoop(driver, guard, pass(identity), plugins::outstanding, clock, log)
+        new SchedulerLoop(driver, guard, pass(identity), plugins::outstanding, clock, log, health)
             .run(stop, worker);
       } finally {
         guard.release();

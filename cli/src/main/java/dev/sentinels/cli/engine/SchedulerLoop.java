@@ -32,6 +32,7 @@ final class SchedulerLoop {
   private final BooleanSupplier pluginWorkOutstanding;
   private final Clock clock;
   private final PrintStream log;
+  private final SchedulerHealth.Scope health;
 
   SchedulerLoop(
       SchedulerDriver driver,
@@ -39,13 +40,15 @@ final class SchedulerLoop {
       AdmissionGuard.Pass pass,
       BooleanSupplier pluginWorkOutstanding,
       Clock clock,
-      PrintStream log) {
+      PrintStream log,
+      SchedulerHealth.Scope health) {
     this.driver = driver;
     this.guard = guard;
     this.pass = pass;
     this.pluginWorkOutstanding = pluginWorkOutstanding;
     this.clock = clock;
     this.log = log;
+    this.health = health;
   }
 
   /** Runs until {@code stop} is set, or the driver's idle timeout passes with nothing to do. */
@@ -57,6 +60,8 @@ final class SchedulerLoop {
     String standbyFor = null;
     boolean force = true;
     while (!stop.get() && !Thread.currentThread().isInterrupted()) {
+      health.beat(
+          standbyFor != null ? "standby: admission held by " + standbyFor : "holding admission");
       Instant now = clock.instant();
       boolean admitted = false;
       try {
