@@ -36,7 +36,7 @@ public final class ErrorReport {
     return exitCode(error);
   }
 
-  static String message(Throwable error) {
+  public static String message(Throwable error) {
     if (error instanceof SentinelException || error instanceof SpecException) {
       return error.getMessage();
     }

@@ -1,0 +1,362 @@
+package dev.sentinels.cli.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinels.api.JobState;
+import dev.sentinels.cli.command.ErrorReport;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.testcluster.TestCluster;
+import dev.sentinels.testcluster.TestClusterExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The chart in {@code helm/sentinels}, with the real helm (scripts/helm-binary.sh) and the test
+ * cluster's API server: lint, a matrix of values rendered and accepted by a server-side dry run, a
+ * corpus of bad values refused by the schema with the field named, and the people's roles isolating
+ * namespaces (impersonation against real RBAC).
+ */
+@ExtendWith(TestClusterExtension.class)
+class HelmChartTest {
+
+  private static final Path ROOT = repositoryRoot();
+  private static final Path CHART = ROOT.resolve("helm/sentinels");
+
+  /** Values a DevOps engineer would combine, each rendered and dry-run on its own. */
+  static Stream<Arguments> matrix() {
+    return Stream.of(
+        Arguments.of("defaults", List.of()),
+        Arguments.of(
+            "two namespaces, users and admins bound",
+            List.of(
+                "namespaces={NS_A,NS_B}",
+                "rbac.users[0].kind=Group",
+                "rbac.users[0].name=ml-team",
+                "rbac.users[0].apiGroup=rbac.authorization.k8s.io",
+                "rbac.admins[0].kind=User",
+                "rbac.admins[0].name=dana",
+                "rbac.admins[0].apiGroup=rbac.authorization.k8s.io")),
+        Arguments.of("all namespaces", List.of("allNamespaces=true")),
+        Arguments.of(
+            "classes, queues, Kubernetes PriorityClasses",
+            List.of(
+                "config.priorityClasses[0].name=chart-batch",
+                "config.priorityClasses[0].value=10",
+                "config.priorityClasses[1].name=chart-prod",
+                "config.priorityClasses[1].value=500",
+                "config.defaultPriority=chart-batch",
+                "config.queues[0].name=research",
+                "config.queues[0].quota.gpu=4",
+                "config.starvationTimeout=15m",
+                "kubernetesPriorityClasses.create=true")),
+        Arguments.of(
+            "MLflow on a dedicated node",
+            List.of(
+                "mlflow.enabled=true",
+                "observability.nodeSelector.dedicated=observability",
+                "observability.tolerations[0].key=dedicated",
+                "observability.tolerations[0].operator=Exists",
+                "observability.tolerations[0].effect=NoSchedule")),
+        Arguments.of(
+            "an existing MLflow, pinned image, one replica",
+            List.of(
+                "mlflow.externalUrl=http://mlflow.mlflow.svc:5000",
+                "image.digest=sha256:" + "a".repeat(64),
+                "scheduler.replicas=1")),
+        Arguments.of(
+            "no scheduler, no roles",
+            List.of("scheduler.enabled=false", "rbac.userRoles=false", "rbac.create=false")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("matrix")
+  void rendersLintsAndPassesAServerSideDryRun(String name, List<String> sets, TestCluster cluster)
+      throws Exception {
+    String nsA = cluster.createNamespace("chart-a");
+    String nsB = cluster.createNamespace("chart-b");
+    try {
+      List<String> resolved =
+          sets.stream().map(s -> s.replace("NS_A", nsA).replace("NS_B", nsB)).toList();
+      Result lint = helm(withSets(List.of("lint", "--strict", CHART.toString()), resolved));
+      assertEquals(0, lint.exit, lint::all);
+
+      Result template =
+          helm(withSets(List.of("template", "dry", CHART.toString(), "-n", nsA), resolved));
+      assertEquals(0, template.exit, template::all);
+      assertTrue(template.out.contains("kind: ConfigMap"), template.out);
+      // Cluster-scoped objects have fixed names; a second run of the matrix must not collide, so
+      // the dry run is the check, and nothing is created.
+      Path manifest = Files.createTempFile("chart", ".yaml");
+      Files.writeString(manifest, template.out);
+      Result dryRun =
+          run(
+              List.of(
+                  cluster.binDir().resolve("kubectl").toString(),
+                  "--kubeconfig",
+                  cluster.kubeconfig().toString(),
+                  "apply",
+                  "--dry-run=server",
+                  "-f",
+                  manifest.toString()),
+              null);
+      assertEquals(0, dryRun.exit, dryRun::all);
+      Files.delete(manifest);
+    } finally {
+      cluster.admin().namespaces().withName(nsA).delete();
+      cluster.admin().namespaces().withName(nsB).delete();
+    }
+  }
+
+  /**
+   * Bad values and what the refusal must name: the field (as helm says it, a JSON pointer), so the
+   * fix is obvious.
+   */
+  static Stream<Arguments> badValues() {
+    return Stream.of(
+        Arguments.of("scheduler.replicas=-1", "/scheduler/replicas"),
+        Arguments.of("scheduler.replicas=two", "/scheduler/replicas"),
+        Arguments.of("scheduler.healthPort=70000", "/scheduler/healthPort"),
+        Arguments.of("scheduler.replica=2", "replica"),
+        Arguments.of("namespaces={Team_A}", "namespaces"),
+        Arguments.of("allNamespaces=maybe", "allNamespaces"),
+        Arguments.of("image.digest=latest", "/image/digest"),
+        Arguments.of("image.pullPolicy=Sometimes", "/image/pullPolicy"),
+        Arguments.of("config.priorityClasses[0].name=Batch", "/config/priorityClasses"),
+        Arguments.of("config.priorityClasses[0].name=batch", "value"),
+        Arguments.of("config.queues[0].quota.gpu=-1", "/config/queues"),
+        Arguments.of("config.queues[0].quota.disk=1", "disk"),
+        Arguments.of("config.starvationTimeout=soon", "/config/starvationTimeout"),
+        Arguments.of("mlflow.externalUrl=mlflow:5000", "/mlflow/externalUrl"),
+        Arguments.of("mlflow.persistence.size=lots", "/mlflow/persistence/size"),
+        Arguments.of("rbac.users[0].kind=Robot", "/rbac/users"),
+        Arguments.of("scheduler.terminationGracePeriodSeconds=1", "terminationGracePeriodSeconds"),
+        Arguments.of("observability.nodeSelectors.x=y", "nodeSelectors"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badValues")
+  void badValuesAreRefusedWithTheFieldNamed(String set, String field) {
+    Result result = helm(List.of("template", "bad", CHART.toString(), "--set", set));
+    assertNotEquals(0, result.exit, () -> set + " was accepted:\n" + result.out);
+    assertTrue(
+        result.err.contains("values don't meet the specifications of the schema"), result.err);
+    assertTrue(result.err.contains(field), () -> "does not name " + field + ":\n" + result.err);
+  }
+
+  @Test
+  void aUserBoundInOneNamespaceCannotSeeOrTouchJobsOfAnother(TestCluster cluster) throws Exception {
+    String home = cluster.createNamespace("rbac-home");
+    String other = cluster.createNamespace("rbac-other");
+    String release = "rbac-" + home.substring(home.length() - 8);
+    try {
+      // The people's roles from the chart, and a job in each namespace (as admins see them).
+      String values =
+          "namespaces: ["
+              + home
+              + ", "
+              + other
+              + "]\n"
+              + "scheduler: {enabled: false}\n"
+              + "rbac:\n  users: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]\n";
+      Path valuesFile = Files.createTempFile("rbac-values", ".yaml");
+      Files.writeString(valuesFile, values);
+      Result template =
+          helm(
+              List.of(
+                  "template", release, CHART.toString(), "-n", home, "-f", valuesFile.toString()));
+      assertEquals(0, template.exit, template::all);
+      // Bind alice only in her home namespace.
+      String onlyHome =
+          Stream.of(template.out.split("(?m)^---$"))
+              .filter(
+                  doc ->
+                      !(doc.contains("kind: RoleBinding") && doc.contains("namespace: " + other)))
+              .collect(java.util.stream.Collectors.joining("\n---\n"));
+      Path manifest = Files.createTempFile("rbac", ".yaml");
+      Files.writeString(manifest, onlyHome);
+      Result apply =
+          kubectl(
+              cluster, "apply", "--server-side", "--force-conflicts", "-f", manifest.toString());
+      assertEquals(0, apply.exit, apply::all);
+
+      String jobInOther;
+      try (Engine admin =
+          new Engine(
+              new KubernetesBackend(
+                  KubeConnection.connect(cluster.kubeconfig().toString(), null),
+                  other,
+                  Clock.systemUTC()),
+              Clock.systemUTC())) {
+        jobInOther =
+            admin
+                .submit(
+                    ClusterFixture.spec(
+                        "theirs", ClusterFixture.cpus(1), null, Duration.ofMinutes(5), false))
+                .id();
+      }
+
+      try (Engine alice =
+          new Engine(
+              new KubernetesBackend(cluster.impersonating("alice"), home, Clock.systemUTC()),
+              Clock.systemUTC())) {
+        String mine =
+            alice
+                .submit(
+                    ClusterFixture.spec(
+                        "mine", ClusterFixture.cpus(1), null, Duration.ofMinutes(5), false))
+                .id();
+        assertEquals(mine, alice.list(Set.of()).get(0).id());
+        alice.cancel(mine, "by alice");
+        assertEquals(JobState.CANCELLED, alice.get(mine).state());
+      }
+      try (Engine alice =
+          new Engine(
+              new KubernetesBackend(cluster.impersonating("alice"), other, Clock.systemUTC()),
+              Clock.systemUTC())) {
+        forbidden("list", () -> alice.list(Set.of()));
+        forbidden("describe", () -> alice.get(jobInOther));
+        forbidden("cancel", () -> alice.cancel(jobInOther, "by alice"));
+        forbidden(
+            "logs",
+            () ->
+                alice.logs(
+                    jobInOther,
+                    false,
+                    null,
+                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
+      }
+      // Secrets stay out of reach even at home (plugin credentials live there).
+      Result secrets =
+          kubectl(cluster, "auth", "can-i", "get", "secrets", "-n", home, "--as", "alice");
+      assertEquals("no", secrets.out.trim(), secrets::all);
+    } finally {
+      kubectl(
+          cluster,
+          "delete",
+          "clusterrole",
+          "sentinels-user",
+          "sentinels-admin",
+          "sentinels-viewer",
+          "--ignore-not-found");
+      cluster.admin().namespaces().withName(home).delete();
+      cluster.admin().namespaces().withName(other).delete();
+    }
+  }
+
+  @Test
+  void installGuideHoldsEveryValueAsValuesYamlDescribesIt() {
+    Result check = run(List.of(ROOT.resolve("scripts/helm-docs.sh").toString(), "--check"), null);
+    assertEquals(0, check.exit, check::all);
+  }
+
+  private static void forbidden(String what, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      assertEquals(ExitCodes.FORBIDDEN, ErrorReport.exitCode(e), () -> what + ": " + e);
+      assertTrue(ErrorReport.message(e).contains("forbidden"), () -> what + ": " + e.getMessage());
+      return;
+    }
+    throw new AssertionError(what + " in another namespace was allowed");
+  }
+
+  private static List<String> withSets(List<String> args, List<String> sets) {
+    List<String> all = new ArrayList<>(args);
+    for (String set : sets) {
+      all.add("--set");
+      all.add(set);
+    }
+    return all;
+  }
+
+  record Result(int exit, String out, String err) {
+    String all() {
+      return "exit " + exit + "\n" + out + "\n" + err;
+    }
+  }
+
+  static Result helm(List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(helmBinary());
+    command.addAll(args);
+    return run(command, null);
+  }
+
+  private static Result kubectl(TestCluster cluster, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                cluster.binDir().resolve("kubectl").toString(),
+                "--kubeconfig",
+                cluster.kubeconfig().toString()));
+    command.addAll(List.of(args));
+    return run(command, null);
+  }
+
+  private static String helmPath;
+
+  /** helm from the Go module proxy, built once and cached outside the repository. */
+  static synchronized String helmBinary() {
+    if (helmPath == null) {
+      Result built = run(List.of(ROOT.resolve("scripts/helm-binary.sh").toString()), null);
+      assertEquals(0, built.exit, built::all);
+      helmPath = built.out.trim();
+    }
+    return helmPath;
+  }
+
+  static Result run(List<String> command, Consumer<ProcessBuilder> tweak) {
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      if (tweak != null) {
+        tweak.accept(builder);
+      }
+      Path err = Files.createTempFile("helm-err", ".txt");
+      builder.redirectError(err.toFile());
+      Process process = builder.start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(600, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(command + " did not finish");
+      }
+      String text = Files.readString(err);
+      Files.delete(err);
+      return new Result(process.exitValue(), out, text);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Path repositoryRoot() {
+    Path here = Path.of("").toAbsolutePath();
+    while (here != null && !Files.exists(here.resolve("helm/sentinels/Chart.yaml"))) {
+      here = here.getParent();
+    }
+    if (here == null) {
+      throw new IllegalStateException(
+          "helm/sentinels not found above " + Path.of("").toAbsolutePath());
+    }
+    return here;
+  }
+}
