@@ -86,6 +86,48 @@ final class ClusterFixture {
     return job;
   }
 
+  /**
+   * The use cases in {@code namespace} as the cluster's admin, with a client of its own. Close it.
+   */
+  static Engine adminEngine(TestCluster cluster, String namespace) {
+    return new Engine(
+        new KubernetesBackend(
+            KubeConnection.connect(cluster.kubeconfig().toString(), null),
+            namespace,
+            Clock.systemUTC()),
+        Clock.systemUTC());
+  }
+
+  /** Polls until {@code done}, failing with {@code what} after {@code timeout}. */
+  static void await(String what, Duration timeout, java.util.function.BooleanSupplier done) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!done.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      sleep(250);
+    }
+  }
+
+  /** Waits until the job leaves the queue, and checks that a scheduler (not a CLI) admitted it. */
+  static JobRecord awaitAdmittedByScheduler(Engine engine, String id) {
+    await(
+        "a scheduler to admit " + id,
+        Duration.ofSeconds(60),
+        () -> engine.get(id).state() != dev.sentinels.api.JobState.QUEUED);
+    JobRecord record = engine.get(id);
+    String reason =
+        record.timeline().stream()
+            .filter(t -> t.state() == dev.sentinels.api.JobState.ADMITTED)
+            .findFirst()
+            .map(dev.sentinels.api.Transition::reason)
+            .orElse("never admitted: " + record);
+    if (!reason.startsWith("Admitted by scheduler/")) {
+      throw new AssertionError(reason);
+    }
+    return record;
+  }
+
   static void sleep(long millis) {
     try {
       Thread.sleep(millis);

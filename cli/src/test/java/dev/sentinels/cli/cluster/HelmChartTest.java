@@ -198,13 +198,7 @@ class HelmChartTest {
       assertEquals(0, apply.exit, apply::all);
 
       String jobInOther;
-      try (Engine admin =
-          new Engine(
-              new KubernetesBackend(
-                  KubeConnection.connect(cluster.kubeconfig().toString(), null),
-                  other,
-                  Clock.systemUTC()),
-              Clock.systemUTC())) {
+      try (Engine admin = ClusterFixture.adminEngine(cluster, other)) {
         jobInOther =
             admin
                 .submit(
@@ -300,7 +294,7 @@ class HelmChartTest {
     return run(command, null);
   }
 
-  private static Result kubectl(TestCluster cluster, String... args) {
+  static Result kubectl(TestCluster cluster, String... args) {
     List<String> command =
         new ArrayList<>(
             List.of(

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -97,7 +96,7 @@ class HelmInstallIT {
             alice.submit(
                 ClusterFixture.spec(
                     "helm-a", ClusterFixture.cpus(1), null, Duration.ofSeconds(2), false));
-        awaitAdmittedByScheduler(alice, first.id());
+        ClusterFixture.awaitAdmittedByScheduler(alice, first.id());
       }
 
       // Kill the active scheduler pod outright: the standby takes over within the Lease.
@@ -114,7 +113,7 @@ class HelmInstallIT {
             alice.submit(
                 ClusterFixture.spec(
                     "helm-b", ClusterFixture.cpus(1), null, Duration.ofSeconds(2), false));
-        JobRecord admitted = awaitAdmittedByScheduler(alice, second.id());
+        JobRecord admitted = ClusterFixture.awaitAdmittedByScheduler(alice, second.id());
         assertTrue(reason(admitted).contains(podOf(next)), reason(admitted));
         for (JobRecord record : alice.list(Set.of())) {
           assertEquals(
@@ -141,7 +140,7 @@ class HelmInstallIT {
               "config.priorityClasses[0].value=5",
               "--wait");
       assertEquals(0, upgrade.exit(), upgrade::all);
-      await(
+      ClusterFixture.await(
           "the scheduler to reload",
           Duration.ofSeconds(60),
           () -> activeLog().contains("configuration reloaded"));
@@ -159,16 +158,11 @@ class HelmInstallIT {
 
       Result uninstall = helm("uninstall", release, "-n", namespace, "--wait");
       assertEquals(0, uninstall.exit(), uninstall::all);
-      try (Engine admin =
-          new Engine(
-              new KubernetesBackend(
-                  KubeConnection.connect(cluster.kubeconfig().toString(), null),
-                  namespace,
-                  Clock.systemUTC()),
-              Clock.systemUTC())) {
+      try (Engine admin = ClusterFixture.adminEngine(cluster, namespace)) {
         assertEquals(2, admin.list(Set.of()).size(), "records were lost with the release");
       }
-      await("the scheduler pods to go", Duration.ofSeconds(60), () -> schedulerPods().isEmpty());
+      ClusterFixture.await(
+          "the scheduler pods to go", Duration.ofSeconds(60), () -> schedulerPods().isEmpty());
     } finally {
       helm("uninstall", release, "-n", namespace);
       cluster.admin().namespaces().withName(namespace).delete();
@@ -261,7 +255,7 @@ class HelmInstallIT {
   /** Waits until a scheduler pod other than {@code notPod} holds the Lease; its identity. */
   private String awaitHolder(String notPod) {
     String[] seen = new String[1];
-    await(
+    ClusterFixture.await(
         "a scheduler pod to hold the Lease",
         Duration.ofSeconds(90),
         () -> {
@@ -288,24 +282,6 @@ class HelmInstallIT {
         .reason();
   }
 
-  private static JobRecord awaitAdmittedByScheduler(Engine engine, String id) {
-    await(
-        "the scheduler to admit " + id,
-        Duration.ofSeconds(60),
-        () -> engine.get(id).state() != JobState.QUEUED);
-    JobRecord record = engine.get(id);
-    assertTrue(reason(record).startsWith("Admitted by scheduler/"), reason(record));
-    return record;
-  }
-
-  private static void await(String what, Duration timeout, BooleanSupplier done) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!done.getAsBoolean()) {
-      assertTrue(Instant.now().isBefore(deadline), "timed out waiting for " + what);
-      ClusterFixture.sleep(300);
-    }
-  }
-
   private Result helm(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--kubeconfig");
@@ -314,13 +290,6 @@ class HelmInstallIT {
   }
 
   private Result kubectl(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                cluster.binDir().resolve("kubectl").toString(),
-                "--kubeconfig",
-                cluster.kubeconfig().toString()));
-    command.addAll(List.of(args));
-    return HelmChartTest.run(command, null);
+    return HelmChartTest.kubectl(cluster, args);
   }
 }

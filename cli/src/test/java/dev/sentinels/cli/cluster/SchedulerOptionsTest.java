@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,28 +91,6 @@ class SchedulerOptionsTest {
     }
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier done) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!done.getAsBoolean()) {
-      assertTrue(Instant.now().isBefore(deadline), "timed out waiting for " + what);
-      ClusterFixture.sleep(200);
-    }
-  }
-
-  private static JobRecord awaitAdmittedByScheduler(Engine engine, String id) {
-    await(
-        "scheduler to admit " + id,
-        Duration.ofSeconds(60),
-        () -> engine.get(id).state().isActive());
-    Transition admitted =
-        engine.get(id).timeline().stream()
-            .filter(t -> t.state() == JobState.ADMITTED)
-            .findFirst()
-            .orElseThrow();
-    assertTrue(admitted.reason().startsWith("Admitted by scheduler/"), admitted.reason());
-    return engine.get(id);
-  }
-
   @Test
   void oneProcessManagesSeveralNamespacesAndAnswersItsProbes() throws Exception {
     int port = freePort();
@@ -127,7 +104,7 @@ class SchedulerOptionsTest {
             Integer.toString(port),
             "--health-address",
             "127.0.0.1");
-    await(
+    ClusterFixture.await(
         "/readyz to answer 200",
         Duration.ofSeconds(60),
         () -> {
@@ -147,8 +124,8 @@ class SchedulerOptionsTest {
           a.submit(spec("in-a", ClusterFixture.cpus(1), null, Duration.ofMinutes(5), false));
       JobRecord inB =
           b.submit(spec("in-b", ClusterFixture.cpus(1), null, Duration.ofMinutes(5), false));
-      awaitAdmittedByScheduler(a, inA.id());
-      awaitAdmittedByScheduler(b, inB.id());
+      ClusterFixture.awaitAdmittedByScheduler(a, inA.id());
+      ClusterFixture.awaitAdmittedByScheduler(b, inB.id());
     }
     String text = read(log);
     assertTrue(text.contains("[" + teamA.namespace + "] "), text);
@@ -185,10 +162,11 @@ class SchedulerOptionsTest {
         """);
     Path log = Files.createTempFile("scheduler-reload", ".log");
     Process process = scheduler(log, "-n", teamA.namespace);
-    await("the scheduler to hold the lease", Duration.ofSeconds(60), () -> heldByScheduler(teamA));
+    ClusterFixture.await(
+        "the scheduler to hold the lease", Duration.ofSeconds(60), () -> heldByScheduler(teamA));
     try (Engine engine = teamA.engine()) {
       JobRecord blocker = engine.submit(queued("blocker", "beta", Duration.ofSeconds(6)));
-      awaitAdmittedByScheduler(engine, blocker.id());
+      ClusterFixture.awaitAdmittedByScheduler(engine, blocker.id());
       JobRecord first = engine.submit(queued("first", "alpha", Duration.ofSeconds(1)));
       JobRecord second = engine.submit(queued("second", "beta", Duration.ofSeconds(1)));
       assertEquals(JobState.QUEUED, engine.get(first.id()).state());
@@ -196,7 +174,7 @@ class SchedulerOptionsTest {
 
       // A broken edit first: the scheduler says so and keeps the last good configuration.
       writeConfig("priorityClasses: [{name: alpha, value: lots}]\n");
-      await(
+      ClusterFixture.await(
           "the scheduler to refuse the bad edit",
           Duration.ofSeconds(30),
           () -> read(log).contains("rejected, keeping the last good one"));
@@ -210,12 +188,12 @@ class SchedulerOptionsTest {
             - name: solo
               quota: {cpu: "1"}
           """);
-      await(
+      ClusterFixture.await(
           "the scheduler to reload",
           Duration.ofSeconds(30),
           () -> read(log).contains("configuration reloaded"));
 
-      await(
+      ClusterFixture.await(
           "both jobs to be admitted",
           Duration.ofSeconds(90),
           () ->
