@@ -58,10 +58,13 @@ final class SchedulerLoop {
     Instant lastRenew = Instant.EPOCH;
     Instant busySince = clock.instant();
     String standbyFor = null;
+    boolean holding = false; // says so only once a pass really held the guard
     boolean force = true;
     while (!stop.get() && !Thread.currentThread().isInterrupted()) {
       health.beat(
-          standbyFor != null ? "standby: admission held by " + standbyFor : "holding admission");
+          standbyFor != null
+              ? "standby: admission held by " + standbyFor
+              : holding ? "holding admission" : "starting: first pass");
       Instant now = clock.instant();
       boolean admitted = false;
       try {
@@ -78,9 +81,11 @@ final class SchedulerLoop {
               standbyFor = report.heldBy();
             }
             force = true; // try again soon: the holder may be a one-shot command
+            holding = false;
             Sleeping.sleep(STANDBY_MILLIS);
             continue;
           }
+          holding = true;
           if (standbyFor != null) {
             say("holding admission");
             standbyFor = null;
