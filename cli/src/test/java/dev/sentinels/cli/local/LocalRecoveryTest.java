@@ -29,7 +29,7 @@ class LocalRecoveryTest {
       throws Exception {
     try (LocalHome local = LocalHome.withCpus(dir.resolve("home"), 3)) {
       Process runner = local.start("scheduler");
-      awaitRunner(local, true);
+      awaitRunner(local, true, runner);
 
       String ends = submit(local, "ends", waitFor("ends.gate"));
       String lives = submit(local, "lives", waitFor("lives.gate"));
@@ -42,7 +42,7 @@ class LocalRecoveryTest {
 
       runner.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
       runner.waitFor();
-      awaitRunner(local, false);
+      awaitRunner(local, false, runner);
       // One job's process dies with no one to see it; the others run on without a runner.
       JobProcesses.kill(LocalAttributes.handle(local.get(lost)).orElseThrow(), Duration.ZERO);
       Files.createFile(dir.resolve("ends.gate"));
@@ -164,10 +164,20 @@ class LocalRecoveryTest {
     return local.submit(name, "echo ran >> " + dir.resolve(name + ".ran") + "; " + script);
   }
 
-  private static void awaitRunner(LocalHome local, boolean held) throws IOException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+  /** Until the runner holds (or no longer holds) the home's lock; says why when it never does. */
+  private static void awaitRunner(LocalHome local, boolean held, Process runner)
+      throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a JVM on busy cores
     while (RunnerLock.held(local.home) != held) {
-      assertTrue(System.nanoTime() < deadline, "runner held: " + !held);
+      if (held && !runner.isAlive()) {
+        throw new AssertionError(
+            "the runner exited with "
+                + runner.exitValue()
+                + " before taking the lock: "
+                + new String(runner.getInputStream().readAllBytes())
+                + new String(runner.getErrorStream().readAllBytes()));
+      }
+      assertTrue(System.nanoTime() < deadline, "runner held: " + !held + " after 60 s");
       Sleeping.sleep(100);
     }
   }
