@@ -15,6 +15,8 @@
 #   python    debian + python3                    (stands in for python:3.12-slim)
 #   jre       debian + openjdk-17-jre-headless    (stands in for eclipse-temurin:17-jre)
 #   train     python + examples/quickstart/train.py in /workspace: `python3 train.py`
+#   mlflow    python + MLflow's tracking server from PyPI, the version the chart runs (stands in for
+#             ghcr.io/mlflow/mlflow); entrypoint `mlflow`
 #   sentinel  jre + the CLI, scheduler and plugins of this checkout (`./mvnw -DskipTests package` first);
 #             entrypoint `sentinel`, uid 65532, works with a read-only root filesystem
 #   pause     the pod sandbox image of the test cluster's real node (a static Go program)
@@ -39,8 +41,10 @@ REPO=localhost/sentinels
 SUITE=bookworm
 BASES=${SENTINEL_IMAGES_BASE:-debian}
 
-ALL=(debian python jre train sentinel pause)
-declare -A BASE_OF=([python]=debian [jre]=debian [train]=python [sentinel]=jre)
+ALL=(debian python jre train mlflow sentinel pause)
+declare -A BASE_OF=([python]=debian [jre]=debian [train]=python [mlflow]=python [sentinel]=jre)
+# Builds that download what they install (Debian packages, PyPI) use the host's network; the rest none.
+NETWORKED=" python jre mlflow "
 declare -A PUBLISHED=([python]=docker.io/library/python:3.12-slim [jre]=docker.io/library/eclipse-temurin:17-jre)
 
 log() { echo "images: $*" >&2; }
@@ -119,6 +123,25 @@ context_sentinel() {
 }
 
 context_train() { cp "$repo/examples/quickstart/train.py" "$1/"; }
+
+# The MLflow release the chart runs by default (helm/sentinels/values.yaml, mlflow.image.tag).
+MLFLOW_VERSION=3.17.2
+
+context_mlflow() {
+  # Wheels for the base's Python (Debian's 3.11, glibc 2.36: the host's python3 must match), fetched once.
+  local wheels=$CACHE/wheels/mlflow-$MLFLOW_VERSION
+  if [ ! -f "$wheels/VERSION" ]; then
+    python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+      || die "mlflow: the host's python3 must be 3.11 (the base image's) to fetch its wheels"
+    log "mlflow: fetching mlflow $MLFLOW_VERSION and its dependencies from PyPI (once)"
+    rm -rf "$wheels.part" && mkdir -p "$wheels.part"
+    python3 -m pip download -q --disable-pip-version-check --only-binary=:all: -d "$wheels.part" \
+      "mlflow==$MLFLOW_VERSION" >&2 || { rm -rf "$wheels.part"; die "mlflow: pip download failed"; }
+    echo "$MLFLOW_VERSION" >"$wheels.part/VERSION"
+    mv "$wheels.part" "$wheels"
+  fi
+  cp -rl "$wheels" "$1/wheels" 2>/dev/null || cp -r "$wheels" "$1/wheels"
+}
 
 context_pause() {
   command -v go >/dev/null || die "Go is needed to build the pause program"
@@ -199,8 +222,7 @@ build_from_containerfile() { # name
   if declare -F "context_$name" >/dev/null; then "context_$name" "$ctx"; fi
   tag=$(tree_hash "$ctx" "$base_image")
   [ "$(tag_of "$name" 2>/dev/null)" = "$tag" ] && return 0
-  # Only the Debian bases install packages, so only their builds reach the network (the host's, for apt).
-  [ "$base" = debian ] && network=host
+  [[ $NETWORKED == *" $name "* ]] && network=host
   log "$name: building $REPO/$name:$tag"
   mkdir -p "$WORK/logs"
   if ! private_podman build --network "$network" --build-arg "BASE=$base_image" -t "$REPO/$name:$tag" "$ctx" \

@@ -58,6 +58,25 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
+{{/*
+The Host headers MLflow (3.5 and later validates them against DNS rebinding) accepts: its Service's
+names with and without the port, loopback and private addresses (the kubelet's probes come by pod IP),
+and mlflow.allowedHosts.
+*/}}
+{{- define "sentinels.mlflowAllowedHosts" -}}
+{{- $svc := printf "%s-mlflow" (include "sentinels.fullname" .) }}
+{{- $hosts := list }}
+{{- range $name := list $svc (printf "%s.%s" $svc .Release.Namespace) (printf "%s.%s.svc" $svc .Release.Namespace) (printf "%s.%s.svc.cluster.local" $svc .Release.Namespace) "localhost" "127.0.0.1" }}
+{{- $hosts = append $hosts $name }}
+{{- $hosts = append $hosts (printf "%s:*" $name) }}
+{{- end }}
+{{- $hosts = concat $hosts (list "10.*" "192.168.*") }}
+{{- range $i := untilStep 16 32 1 }}
+{{- $hosts = append $hosts (printf "172.%d.*" $i) }}
+{{- end }}
+{{- concat $hosts .Values.mlflow.allowedHosts | join "," }}
+{{- end }}
+
 {{- define "sentinels.mlflowUrl" -}}
 {{- if .Values.mlflow.enabled }}
 {{- printf "http://%s-mlflow.%s.svc:%d" (include "sentinels.fullname" .) .Release.Namespace (int .Values.mlflow.port) }}

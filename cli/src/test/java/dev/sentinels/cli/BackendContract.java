@@ -434,6 +434,21 @@ public abstract class BackendContract {
         Line.of(ok, null, "queue", "-q", "nosuch"),
         Line.prints("sentinel 0.", "version"),
         Line.prints("\"kind\" : \"Version\"", "version", "-o", "json"),
+        Line.prints("kind: Diagnosis", "doctor", "-o", "yaml"),
+        Line.of(usage, "error: JOB: give the jobs to delete, or --all", "delete"),
+        Line.of(
+            usage,
+            "error: --all: give either job ids or --all, not both",
+            "delete",
+            "--all",
+            "{done}"),
+        Line.of(usage, "error: --state: only with --all", "delete", "--state", "Failed", "{done}"),
+        Line.of(usage, "--output: delete prints table, name", "delete", "-o", "json", "{done}"),
+        Line.of(usage, "unknown state 'Finished'", "delete", "--all", "--state", "Finished"),
+        Line.of(missing, "error: no job 'nosuch'", "delete", "nosuch"),
+        Line.of(usage, "--output: doctor prints table, json, yaml", "doctor", "-o", "wide"),
+        Line.of(usage, "error: unknown flag: --strcit", "doctor", "--strcit"),
+        Line.of(usage, "error: unexpected argument \"extra\"", "doctor", "extra"),
         Line.prints("Usage: sentinel", "help"),
         Line.prints("Usage: sentinel status", "help", "status"),
         Line.prints("Exit codes:", "--help"),
@@ -539,6 +554,66 @@ public abstract class BackendContract {
   }
 
   @Test
+  void deleteCancelsARunningJobAndLeavesNoTraceOfIt() {
+    String running = submit("doomed", slot(), printsAndRuns("doomed", Duration.ofMinutes(5)));
+    String done = submit("spent", slot(), printsAndRuns("spent", Duration.ofMillis(100)));
+    awaitState(running, JobState.RUNNING);
+    awaitEnd(done);
+    assertTrue(stillRuns(running));
+
+    CliRun deleted = sentinel("delete", "job/" + running, done, "nosuch");
+    assertEquals(ExitCodes.NOT_FOUND, deleted.exitCode(), deleted::toString);
+    assertEquals("job/" + running + " deleted\njob/" + done + " deleted\n", deleted.out());
+    for (String id : List.of(running, done)) {
+      assertEquals(ExitCodes.NOT_FOUND, sentinel("status", id).exitCode(), id);
+      assertEquals(ExitCodes.NOT_FOUND, sentinel("logs", id).exitCode(), id);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (stillRuns(running)) {
+      assertTrue(System.nanoTime() < deadline, "the deleted job still runs");
+      dev.sentinels.cli.support.Sleeping.sleep(200);
+    }
+    assertFalse(
+        sentinel("history", "-o", "name").out().contains(running), "history still lists it");
+  }
+
+  @Test
+  void doctorChecksEveryPartAndPassesOnAWorkingBackend() {
+    CliRun run = sentinel("doctor");
+    assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+    List<String> lines = run.out().lines().toList();
+    assertTrue(lines.get(0).matches("CHECK +STATUS +DETAIL"), run.out());
+    java.util.Map<String, String> status = new java.util.LinkedHashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(" {2,}", 3);
+      status.put(cells[0], cells[1]);
+    }
+    assertEquals(
+        List.of(
+            "connection",
+            "configuration",
+            "permissions",
+            "scheduler",
+            "versions",
+            "capacity",
+            "plugins"),
+        List.copyOf(status.keySet()),
+        run.out());
+    status.forEach((check, outcome) -> assertTrue(outcome.matches("ok|warn"), run::out));
+    assertEquals("ok", status.get("permissions"), run.out());
+    assertEquals("ok", status.get("versions"), run.out());
+
+    JsonNode json = RecordCodec.mapper().readTree(sentinel("doctor", "-o", "json").out());
+    assertEquals("Diagnosis", json.path("kind").asString());
+    assertTrue(json.path("passed").asBoolean(), json::toString);
+    assertEquals(7, json.path("checks").size(), json::toString);
+    // --strict: a warning fails the run, as in a CI gate.
+    boolean warned = status.containsValue("warn");
+    assertEquals(
+        warned ? ExitCodes.FAILED : ExitCodes.OK, sentinel("doctor", "--strict").exitCode());
+  }
+
+  @Test
   void everyStructuredOutputMatchesTheDocumentedSchema() throws Exception {
     java.util.Map<String, String> jobs = corpusJobs();
     var schema = OutputSchema.load();
@@ -555,6 +630,7 @@ public abstract class BackendContract {
             List.of("queues"),
             List.of("nodes"),
             List.of("version"),
+            List.of("doctor"),
             List.of("priority", "set", jobs.get("{waiting}"), "high"),
             List.of(
                     "submit",

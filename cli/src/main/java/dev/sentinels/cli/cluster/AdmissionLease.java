@@ -1,5 +1,6 @@
 package dev.sentinels.cli.cluster;
 
+import dev.sentinels.cli.support.SentinelVersion;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -31,6 +32,9 @@ final class AdmissionLease {
   static final String INTENT_ANNOTATION = "sentinels.dev/admitting";
   static final String HOLDER_KIND_ANNOTATION = "sentinels.dev/holder-kind";
 
+  /** The Sentinels version the holder runs, for {@code sentinel doctor}. */
+  static final String HOLDER_VERSION_ANNOTATION = "sentinels.dev/holder-version";
+
   /** Who holds it: a one-shot CLI pass (short) or the scheduler loop (renewed continuously). */
   enum HolderKind {
     CLI,
@@ -57,7 +61,12 @@ final class AdmissionLease {
   }
 
   /** Who else holds it, for messages and to decide whether to wait. */
-  record Holder(String identity, HolderKind kind, ZonedDateTime renewedAt, int transitions) {}
+  record Holder(
+      String identity,
+      HolderKind kind,
+      ZonedDateTime renewedAt,
+      int transitions,
+      Optional<String> version) {}
 
   private final KubeAccess access;
   private final String namespace;
@@ -124,6 +133,7 @@ final class AdmissionLease {
       lease.getSpec().setLeaseTransitions(transitions == null ? 1 : transitions + 1);
     }
     annotations(lease).put(HOLDER_KIND_ANNOTATION, kind.name().toLowerCase());
+    annotations(lease).put(HOLDER_VERSION_ANNOTATION, SentinelVersion.current());
     try {
       return Optional.of(held(leases().resource(lease).update()));
     } catch (KubernetesClientException e) {
@@ -148,7 +158,8 @@ final class AdmissionLease {
             lease.getSpec().getRenewTime(),
             lease.getSpec().getLeaseTransitions() == null
                 ? 0
-                : lease.getSpec().getLeaseTransitions()));
+                : lease.getSpec().getLeaseTransitions(),
+            Optional.ofNullable(annotations(lease).get(HOLDER_VERSION_ANNOTATION))));
   }
 
   /** Extends the lease; fails with {@link LostLeaseException} if it was taken over. */
@@ -220,6 +231,7 @@ final class AdmissionLease {
         .withNamespace(namespace)
         .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
         .addToAnnotations(HOLDER_KIND_ANNOTATION, kind.name().toLowerCase())
+        .addToAnnotations(HOLDER_VERSION_ANNOTATION, SentinelVersion.current())
         .endMetadata()
         .withNewSpec()
         .withHolderIdentity(identity)

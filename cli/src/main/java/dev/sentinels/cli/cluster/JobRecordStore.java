@@ -78,6 +78,28 @@ final class JobRecordStore implements JobStore {
         .map(written -> new StoredRecord(record, written.getMetadata().getResourceVersion()));
   }
 
+  /** A conditional delete: the API server refuses it (409) once the record moved on. */
+  @Override
+  public boolean delete(String id, String resourceVersion) {
+    try {
+      var deleted =
+          access
+              .client()
+              .configMaps()
+              .inNamespace(namespace)
+              .withName(objectName(id))
+              .lockResourceVersion(resourceVersion)
+              .delete();
+      return !deleted.isEmpty();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT
+          || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /**
    * Creates (no resourceVersion), or replaces conditionally; empty when the name is taken (create)
    * or the object moved on or is gone (replace). A missing namespace on create is an error, not a

@@ -3,6 +3,7 @@ package dev.sentinels.cli.cluster;
 import dev.sentinels.api.QueueConfig;
 import dev.sentinels.cli.engine.port.AdmissionGuard;
 import dev.sentinels.cli.engine.port.Backend;
+import dev.sentinels.cli.engine.port.Diagnostics;
 import dev.sentinels.cli.engine.port.JobRuntime;
 import dev.sentinels.cli.engine.port.JobStore;
 import dev.sentinels.cli.engine.port.SchedulerDriver;
@@ -249,6 +250,17 @@ public final class KubernetesBackend implements Backend {
             duration,
             clock);
     return new LeaseGuard(lease, longLived);
+  }
+
+  @Override
+  public Diagnostics diagnostics() {
+    return new ClusterDiagnostics(
+        access,
+        namespace,
+        () ->
+            new AdmissionLease(
+                access, namespace, "doctor", AdmissionLease.HolderKind.CLI, CLI_LEASE, clock),
+        clock);
   }
 
   @Override

@@ -1,9 +1,6 @@
 package dev.sentinels.cli.command;
 
-import dev.sentinels.api.JobRecord;
 import dev.sentinels.cli.engine.Engine;
-import dev.sentinels.cli.support.ExitCodes;
-import dev.sentinels.cli.support.SentinelException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -42,18 +39,7 @@ final class CancelCommand extends BackendCommand {
 
   @Override
   int run(Engine engine) {
-    int exit = ExitCodes.OK;
-    String user = System.getProperty("user.name");
-    for (String id : jobIds) {
-      try {
-        JobRecord job = engine.cancel(id, reason != null ? reason : "Cancelled by " + user);
-        out().println("job/" + job.id() + (format() == OutputFormat.name ? "" : " cancelled"));
-      } catch (SentinelException e) {
-        // Keep going: one bad id should not spare the others.
-        System.err.println("error: " + e.getMessage());
-        exit = Math.max(exit, e.exitCode());
-      }
-    }
-    return exit;
+    String why = reason != null ? reason : "Cancelled by " + System.getProperty("user.name");
+    return EachJob.apply(jobIds, out(), format(), "cancelled", id -> engine.cancel(id, why));
   }
 }

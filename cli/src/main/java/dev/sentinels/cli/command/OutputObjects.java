@@ -238,6 +238,24 @@ public final class OutputObjects {
     return node;
   }
 
+  /** {@code sentinel doctor}'s report: every check, and whether they all passed. */
+  static ObjectNode diagnosis(
+      String target, dev.sentinels.cli.engine.Doctor.Report report, boolean passed) {
+    ObjectNode node = object();
+    node.put("apiVersion", API_VERSION);
+    node.put("kind", "Diagnosis");
+    node.put("target", target);
+    node.put("passed", passed);
+    ArrayNode checks = node.putArray("checks");
+    for (var check : report.checks()) {
+      ObjectNode item = checks.addObject();
+      item.put("name", check.name());
+      item.put("status", check.outcome().word());
+      item.put("detail", check.detail());
+    }
+    return node;
+  }
+
   static ObjectNode run(dev.sentinels.api.plugin.RunSummary run) {
     ObjectNode node = typed("Run", run.runId(), null);
     putIfPresent(node, "job", run.jobId());

@@ -128,7 +128,7 @@ final class SubmitCommand extends BackendCommand {
 
     JobRecord record = engine.submit(jobSpec);
     PrintStream out = out();
-    QueueView queue = record.state() == JobState.QUEUED ? engine.queue() : null;
+    QueueView queue = record.state() == JobState.QUEUED ? queueIfVisible(engine) : null;
     Optional<Decision> decision =
         queue == null ? Optional.empty() : queue.plan().decision(record.id());
     Optional<String> never =
@@ -169,6 +169,21 @@ final class SubmitCommand extends BackendCommand {
     }
     JobRecord last = JobFollower.followToEnd(engine, record, System.err);
     return last.state() == JobState.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /**
+   * The queue as it is now, for the job's place in it; empty for a user who may not read the
+   * cluster's capacity (a sentinels-user): the job is queued all the same.
+   */
+  private static QueueView queueIfVisible(Engine engine) {
+    try {
+      return engine.queue();
+    } catch (RuntimeException e) {
+      if (ErrorReport.exitCode(e) == ExitCodes.FORBIDDEN) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   private static String summary(JobRecord record, QueueView queue, Optional<Decision> decision) {

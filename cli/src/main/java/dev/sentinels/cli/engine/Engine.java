@@ -134,9 +134,14 @@ public final class Engine implements AutoCloseable {
         CompletableFuture.supplyAsync(backend.runtime()::capacity);
     List<JobRecord> live =
         backend.store().list(AdmissionPass.LIVE).stream().map(StoredRecord::record).toList();
-    var plan =
-        Admission.plan(
-            queueConfig(), live, capacity.join(), clock.instant(), Admission.MAX_PER_PASS);
+    Capacity known;
+    try {
+      known = capacity.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      // The read's own failure (a refused list, say), as if it had been made here.
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
+    var plan = Admission.plan(queueConfig(), live, known, clock.instant(), Admission.MAX_PER_PASS);
     Map<String, JobRecord> pending = new LinkedHashMap<>();
     live.stream().filter(r -> r.state() == JobState.QUEUED).forEach(r -> pending.put(r.id(), r));
     return new QueueView(pending, plan);
@@ -145,6 +150,11 @@ public final class Engine implements AutoCloseable {
   /** Capacity against requests, per node. */
   public List<NodeView> nodes() {
     return backend.runtime().capacity().nodes();
+  }
+
+  /** {@code sentinel doctor}: whether this backend is ready for work, check by check. */
+  public Doctor.Report diagnose() {
+    return new Doctor(backend, this::nodes, this::hooks).run();
   }
 
   /** Cancels a queued or running job; the record stays, as Cancelled. */
@@ -172,6 +182,33 @@ public final class Engine implements AutoCloseable {
       passAfterWrite(); // its capacity may let the next job in
     }
     return record;
+  }
+
+  /**
+   * Deletes a job as {@code kubectl delete} does: cancels it first when it is queued or running,
+   * removes what running it left (its Kubernetes Job and pods, or its local directory), then its
+   * record, conditionally, so a record another process is changing is read again, never lost
+   * half-way. Notifications still pending for it go with it.
+   */
+  public JobRecord delete(String jobId, String why) {
+    JobRecord record = get(jobId);
+    if (!record.state().isTerminal()) {
+      record = cancel(jobId, why);
+    }
+    backend.runtime().remove(record);
+    for (int attempt = 0; ; attempt++) {
+      Optional<StoredRecord> stored = backend.store().get(jobId);
+      if (stored.isEmpty()) {
+        return record; // deleted meanwhile, by another delete
+      }
+      if (backend.store().delete(jobId, stored.get().version())) {
+        return stored.get().record();
+      }
+      if (attempt >= 20) {
+        throw new SentinelException(
+            ExitCodes.FAILED, "job " + jobId + " keeps changing; try the delete again");
+      }
+    }
   }
 
   /** Moves the job to another priority class; it re-sorts in the queue at once. */

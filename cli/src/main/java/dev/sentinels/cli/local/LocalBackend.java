@@ -6,6 +6,7 @@ import dev.sentinels.cli.config.SentinelConfig;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.engine.port.AdmissionGuard;
 import dev.sentinels.cli.engine.port.Backend;
+import dev.sentinels.cli.engine.port.Diagnostics;
 import dev.sentinels.cli.engine.port.JobRuntime;
 import dev.sentinels.cli.engine.port.JobStore;
 import dev.sentinels.cli.engine.port.SchedulerDriver;
@@ -125,6 +126,11 @@ public final class LocalBackend implements Backend {
   @Override
   public AdmissionGuard admission(String identity, boolean longLived) {
     return new LocalAdmission(localStore(), identity);
+  }
+
+  @Override
+  public Diagnostics diagnostics() {
+    return new LocalDiagnostics(this);
   }
 
   /** The runner; one a command started (detached) leaves after the configured idle time. */

@@ -90,6 +90,23 @@ final class LocalRuntime implements JobRuntime {
     }
   }
 
+  /** Stops what may still run, then removes the job's directory (output, work, artifacts). */
+  @Override
+  public void remove(JobRecord record) {
+    stop(record);
+    Path dir = home.jobDir(record.id());
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot remove " + dir, e);
+    }
+  }
+
   @Override
   public Optional<JobOutput> output(JobRecord record) {
     Path output = home.jobDir(record.id()).resolve(JobProcesses.OUTPUT);

@@ -182,6 +182,12 @@ final class LocalStore implements JobStore, AutoCloseable {
   }
 
   @Override
+  public synchronized boolean delete(String id, String version) {
+    return execute("DELETE FROM jobs WHERE id = ? AND version = ?", id, Long.parseLong(version))
+        == 1;
+  }
+
+  @Override
   public synchronized List<JobRecord> pendingHooks() {
     return query(COLUMNS + " WHERE hooks_pending = 1 ORDER BY submitted_at, id").stream()
         .map(StoredRecord::record)

@@ -163,5 +163,15 @@ class CliOnClusterTest {
     assertEquals(ExitCodes.UNREACHABLE, code, text);
     assertTrue(text.startsWith("error: cannot reach the Kubernetes API server"), text);
     assertEquals(1, text.lines().count(), text);
+
+    // doctor says it as its one failed check, with the same exit code.
+    CliRun doctor = CliRun.of("doctor", "--kubeconfig", kubeconfig.toString());
+    assertEquals(ExitCodes.UNREACHABLE, doctor.exitCode(), doctor::toString);
+    List<String> lines = doctor.out().lines().toList();
+    assertEquals(2, lines.size(), doctor.out());
+    assertTrue(
+        lines.get(1).matches("connection +fail +cannot reach the Kubernetes API server: .*"),
+        doctor.out());
+    assertEquals("", doctor.err());
   }
 }

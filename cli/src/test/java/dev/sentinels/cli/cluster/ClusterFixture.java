@@ -128,6 +128,33 @@ final class ClusterFixture {
     return record;
   }
 
+  /** A one-CPU job in queue {@code solo}, read against the configuration the test wrote. */
+  static dev.sentinels.api.JobSpec queued(String name, String priority, Duration runFor) {
+    var config =
+        dev.sentinels.cli.spec.QueueConfigReader.read(
+            "priorityClasses: [{name: alpha, value: 1}, {name: beta, value: 2}]\n"
+                + "queues: [{name: solo}]\n",
+            "test");
+    return new dev.sentinels.cli.spec.SpecReader(config)
+        .fromOverrides(
+            new dev.sentinels.cli.spec.SpecOverrides()
+                .name(name)
+                .image("busybox")
+                .cpu("1")
+                .priority(priority)
+                .queue("solo")
+                .set("annotations.sentinels.dev/kwok-duration=" + runFor.toMillis() + "ms"));
+  }
+
+  /** When the record was admitted, if it was. */
+  static java.time.Instant admittedAt(JobRecord record) {
+    return record.timeline().stream()
+        .filter(t -> t.state() == dev.sentinels.api.JobState.ADMITTED)
+        .map(dev.sentinels.api.Transition::at)
+        .findFirst()
+        .orElse(null);
+  }
+
   static void sleep(long millis) {
     try {
       Thread.sleep(millis);

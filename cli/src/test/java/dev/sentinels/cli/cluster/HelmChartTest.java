@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.command.ErrorReport;
+import dev.sentinels.cli.engine.Doctor;
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.support.ExitCodes;
 import dev.sentinels.testcluster.TestCluster;
@@ -74,7 +75,11 @@ class HelmChartTest {
                 "observability.nodeSelector.dedicated=observability",
                 "observability.tolerations[0].key=dedicated",
                 "observability.tolerations[0].operator=Exists",
-                "observability.tolerations[0].effect=NoSchedule")),
+                "observability.tolerations[0].effect=NoSchedule",
+                "mlflow.allowedHosts[0]=mlflow.example.com")),
+        Arguments.of(
+            "records deleted on uninstall, in two namespaces",
+            List.of("records.deleteOnUninstall=true", "namespaces={NS_A,NS_B}")),
         Arguments.of(
             "an existing MLflow, pinned image, one replica",
             List.of(
@@ -148,7 +153,9 @@ class HelmChartTest {
         Arguments.of("mlflow.persistence.size=lots", "/mlflow/persistence/size"),
         Arguments.of("rbac.users[0].kind=Robot", "/rbac/users"),
         Arguments.of("scheduler.terminationGracePeriodSeconds=1", "terminationGracePeriodSeconds"),
-        Arguments.of("observability.nodeSelectors.x=y", "nodeSelectors"));
+        Arguments.of("observability.nodeSelectors.x=y", "nodeSelectors"),
+        Arguments.of("records.deleteOnUninstall=sometimes", "/records/deleteOnUninstall"),
+        Arguments.of("mlflow.allowedHosts[0]=a b", "/mlflow/allowedHosts"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -159,6 +166,24 @@ class HelmChartTest {
     assertTrue(
         result.err.contains("values don't meet the specifications of the schema"), result.err);
     assertTrue(result.err.contains(field), () -> "does not name " + field + ":\n" + result.err);
+  }
+
+  @Test
+  void deletingRecordsOnUninstallWithoutTheSchedulersAccountIsRefusedWithTheReason() {
+    Result result =
+        helm(
+            List.of(
+                "template",
+                "bad",
+                CHART.toString(),
+                "--set",
+                "records.deleteOnUninstall=true,scheduler.enabled=false"));
+    assertNotEquals(0, result.exit, result::all);
+    assertTrue(
+        result.err.contains(
+            "records.deleteOnUninstall: needs scheduler.enabled and rbac.create (the cleanup runs"
+                + " with the scheduler's ServiceAccount)"),
+        result::all);
   }
 
   @Test
@@ -220,11 +245,34 @@ class HelmChartTest {
         assertEquals(mine, alice.list(Set.of()).get(0).id());
         alice.cancel(mine, "by alice");
         assertEquals(JobState.CANCELLED, alice.get(mine).state());
+
+        // doctor, as alice sees it: everyday work allowed; with no scheduler installed and no
+        // right to admit herself (nodes are cluster-wide), her jobs would wait: that fails.
+        Doctor.Report report = alice.diagnose();
+        assertEquals(Doctor.Outcome.OK, check(report, "permissions").outcome(), report::toString);
+        assertEquals(
+            "may read jobs, submit, cancel and read logs", check(report, "permissions").detail());
+        Doctor.Check scheduler = check(report, "scheduler");
+        assertEquals(Doctor.Outcome.FAIL, scheduler.outcome(), report::toString);
+        assertTrue(
+            scheduler
+                .detail()
+                .contains("you may not admit from here (needs list nodes across the cluster)"),
+            scheduler::detail);
+        assertEquals(Doctor.Outcome.WARN, check(report, "capacity").outcome(), report::toString);
+        assertEquals(ExitCodes.FAILED, report.exitCode(false));
       }
       try (Engine alice =
           new Engine(
               new KubernetesBackend(cluster.impersonating("alice"), other, Clock.systemUTC()),
               Clock.systemUTC())) {
+        Doctor.Check permissions = check(alice.diagnose(), "permissions");
+        assertEquals(Doctor.Outcome.FAIL, permissions.outcome());
+        assertTrue(
+            permissions
+                .detail()
+                .startsWith("may not read jobs (needs list configmaps in " + other + ")"),
+            permissions::detail);
         forbidden("list", () -> alice.list(Set.of()));
         forbidden("describe", () -> alice.get(jobInOther));
         forbidden("cancel", () -> alice.cancel(jobInOther, "by alice"));
@@ -259,6 +307,13 @@ class HelmChartTest {
   void installGuideHoldsEveryValueAsValuesYamlDescribesIt() {
     Result check = run(List.of(ROOT.resolve("scripts/helm-docs.sh").toString(), "--check"), null);
     assertEquals(0, check.exit, check::all);
+  }
+
+  static Doctor.Check check(Doctor.Report report, String name) {
+    return report.checks().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no check " + name + " in " + report));
   }
 
   private static void forbidden(String what, Runnable call) {

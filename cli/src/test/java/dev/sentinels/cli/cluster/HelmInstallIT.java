@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
 import dev.sentinels.cli.cluster.HelmChartTest.Result;
+import dev.sentinels.cli.engine.Doctor;
 import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.support.ExitCodes;
 import dev.sentinels.testcluster.TestCluster;
 import dev.sentinels.testcluster.TestClusterExtension;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -97,6 +99,30 @@ class HelmInstallIT {
                 ClusterFixture.spec(
                     "helm-a", ClusterFixture.cpus(1), null, Duration.ofSeconds(2), false));
         ClusterFixture.awaitAdmittedByScheduler(alice, first.id());
+
+        // doctor, as the user the chart bound: every check passes, even --strict.
+        Doctor.Report report = alice.diagnose();
+        assertEquals(ExitCodes.OK, report.exitCode(true), report::toString);
+        assertTrue(
+            HelmChartTest.check(report, "scheduler")
+                .detail()
+                .startsWith(holder + " holds admission"),
+            report::toString);
+        String version = dev.sentinels.cli.support.SentinelVersion.current();
+        assertEquals(
+            "client " + version + ", scheduler " + version + ", chart app " + version,
+            HelmChartTest.check(report, "versions").detail());
+        assertTrue(
+            HelmChartTest.check(report, "configuration")
+                .detail()
+                .startsWith(
+                    "configmap "
+                        + namespace
+                        + "/sentinel-config from chart sentinels-0.1.0, release it:"),
+            report::toString);
+        assertTrue(
+            HelmChartTest.check(report, "capacity").detail().startsWith("not visible to you"),
+            report::toString);
       }
 
       // Kill the active scheduler pod outright: the standby takes over within the Lease.
@@ -124,34 +150,67 @@ class HelmInstallIT {
         assertEquals(2, alice.list(Set.of()).size());
       }
 
-      // An upgrade changing the configuration reaches the running scheduler, no restart.
+      // An upgrade changing the configuration reaches the running scheduler, no restart: a queue
+      // that runs one job at a time, then classes swapped while two jobs wait in it.
       Set<String> before = podNames();
-      Result upgrade =
-          helm(
-              "upgrade",
-              release,
-              CHART.toString(),
-              "-n",
-              namespace,
-              "--reuse-values",
-              "--set",
-              "config.priorityClasses[0].name=helm-batch",
-              "--set",
-              "config.priorityClasses[0].value=5",
-              "--wait");
-      assertEquals(0, upgrade.exit(), upgrade::all);
-      ClusterFixture.await(
-          "the scheduler to reload",
-          Duration.ofSeconds(60),
-          () -> activeLog().contains("configuration reloaded"));
-      assertEquals(before, podNames(), "the upgrade restarted the scheduler");
+      upgrade(
+          release,
+          "config.queues[0].name=solo",
+          "config.queues[0].quota.cpu=1",
+          "config.priorityClasses[0].name=alpha",
+          "config.priorityClasses[0].value=1000",
+          "config.priorityClasses[1].name=beta",
+          "config.priorityClasses[1].value=100",
+          "config.defaultPriority=beta");
       try (Engine alice = aliceEngine()) {
-        assertTrue(alice.queueConfig().priorityClass("helm-batch").isPresent());
+        ClusterFixture.await(
+            "the upgrade's classes to be in force",
+            Duration.ofSeconds(60),
+            () -> activeLog().contains("configuration reloaded"));
+        assertTrue(alice.queueConfig().priorityClass("alpha").isPresent());
+        JobRecord blocker =
+            alice.submit(ClusterFixture.queued("blocker", "beta", Duration.ofMinutes(10)));
+        ClusterFixture.awaitAdmittedByScheduler(alice, blocker.id());
+        JobRecord alpha =
+            alice.submit(ClusterFixture.queued("first", "alpha", Duration.ofSeconds(1)));
+        JobRecord beta =
+            alice.submit(ClusterFixture.queued("second", "beta", Duration.ofSeconds(1)));
+        assertEquals(JobState.QUEUED, alice.get(alpha.id()).state());
+        assertEquals(JobState.QUEUED, alice.get(beta.id()).state());
+        long reloads =
+            activeLog().lines().filter(l -> l.contains("configuration reloaded")).count();
+        upgrade( // helm replaces a list set by index as a whole: both classes again
+            release,
+            "config.priorityClasses[0].name=alpha",
+            "config.priorityClasses[0].value=100",
+            "config.priorityClasses[1].name=beta",
+            "config.priorityClasses[1].value=1000");
+        ClusterFixture.await(
+            "the swapped classes to be in force",
+            Duration.ofSeconds(60),
+            () ->
+                activeLog().lines().filter(l -> l.contains("configuration reloaded")).count()
+                    > reloads);
+        alice.cancel(blocker.id(), "make room"); // the queue's one slot goes to the new order
+        ClusterFixture.await(
+            "both waiting jobs to be admitted",
+            Duration.ofSeconds(120),
+            () -> alice.get(alpha.id()).state() != JobState.QUEUED);
+        Instant alphaAt = ClusterFixture.admittedAt(alice.get(alpha.id()));
+        Instant betaAt = ClusterFixture.admittedAt(alice.get(beta.id()));
+        assertTrue(
+            betaAt != null && betaAt.isBefore(alphaAt),
+            "beta outranks alpha after the upgrade, so 'second' goes first: "
+                + alice.get(beta.id()));
       }
+      assertEquals(before, podNames(), "the upgrade restarted the scheduler");
       Result rollback = helm("rollback", release, "1", "-n", namespace, "--wait");
       assertEquals(0, rollback.exit(), rollback::all);
       try (Engine alice = aliceEngine()) {
-        assertTrue(alice.queueConfig().priorityClass("helm-batch").isEmpty());
+        ClusterFixture.await(
+            "the rollback's defaults to be in force",
+            Duration.ofSeconds(60),
+            () -> alice.queueConfig().priorityClass("alpha").isEmpty());
       }
 
       assertEquals(expectedSchedulerPermissions(), schedulerPermissions());
@@ -159,7 +218,7 @@ class HelmInstallIT {
       Result uninstall = helm("uninstall", release, "-n", namespace, "--wait");
       assertEquals(0, uninstall.exit(), uninstall::all);
       try (Engine admin = ClusterFixture.adminEngine(cluster, namespace)) {
-        assertEquals(2, admin.list(Set.of()).size(), "records were lost with the release");
+        assertEquals(5, admin.list(Set.of()).size(), "records were lost with the release");
       }
       ClusterFixture.await(
           "the scheduler pods to go", Duration.ofSeconds(60), () -> schedulerPods().isEmpty());
@@ -167,6 +226,20 @@ class HelmInstallIT {
       helm("uninstall", release, "-n", namespace);
       cluster.admin().namespaces().withName(namespace).delete();
     }
+  }
+
+  /** {@code helm upgrade --reuse-values} with these {@code --set}s, waiting for it. */
+  private void upgrade(String release, String... sets) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("upgrade", release, CHART.toString(), "-n", namespace, "--reuse-values"));
+    for (String set : sets) {
+      args.add("--set");
+      args.add(set);
+    }
+    args.add("--wait");
+    Result upgrade = helm(args.toArray(String[]::new));
+    assertEquals(0, upgrade.exit(), upgrade::all);
   }
 
   /** What the scheduler's ServiceAccount may do in its namespace, as the API server says. */

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RealNodeJobsTest {
 
   /** What a spec adds to run on the real node: its label and a toleration of its taint. */
-  private static final String ON_REAL_NODE =
+  static final String ON_REAL_NODE =
       "nodeSelector: {"
           + TestCluster.NODE_KIND_LABEL
           + ": real}\ntolerations: [{key: "

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.JobState;
-import dev.sentinels.api.Transition;
 import dev.sentinels.cli.CliProcess;
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.testcluster.TestCluster;
@@ -174,10 +173,13 @@ class SchedulerOptionsTest {
     ClusterFixture.await(
         "the scheduler to hold the lease", Duration.ofSeconds(60), () -> heldByScheduler(teamA));
     try (Engine engine = teamA.engine()) {
-      JobRecord blocker = engine.submit(queued("blocker", "beta", Duration.ofSeconds(6)));
+      JobRecord blocker =
+          engine.submit(ClusterFixture.queued("blocker", "beta", Duration.ofSeconds(6)));
       ClusterFixture.awaitAdmittedByScheduler(engine, blocker.id());
-      JobRecord first = engine.submit(queued("first", "alpha", Duration.ofSeconds(1)));
-      JobRecord second = engine.submit(queued("second", "beta", Duration.ofSeconds(1)));
+      JobRecord first =
+          engine.submit(ClusterFixture.queued("first", "alpha", Duration.ofSeconds(1)));
+      JobRecord second =
+          engine.submit(ClusterFixture.queued("second", "beta", Duration.ofSeconds(1)));
       assertEquals(JobState.QUEUED, engine.get(first.id()).state());
       assertEquals(JobState.QUEUED, engine.get(second.id()).state());
 
@@ -208,32 +210,14 @@ class SchedulerOptionsTest {
           () ->
               engine.get(first.id()).state().isActive()
                   || engine.get(first.id()).state().isTerminal());
-      Instant firstAt = admittedAt(engine.get(first.id()));
-      Instant secondAt = admittedAt(engine.get(second.id()));
+      Instant firstAt = ClusterFixture.admittedAt(engine.get(first.id()));
+      Instant secondAt = ClusterFixture.admittedAt(engine.get(second.id()));
       assertTrue(
           secondAt != null && secondAt.isBefore(firstAt),
           "beta now outranks alpha, so 'second' goes first: " + engine.get(second.id()));
     } finally {
       assertTrue(process.isAlive(), () -> "scheduler exited: " + read(log));
     }
-  }
-
-  /** A one-CPU job in queue {@code solo}, read against the configuration the test wrote. */
-  private static dev.sentinels.api.JobSpec queued(String name, String priority, Duration runFor) {
-    var config =
-        dev.sentinels.cli.spec.QueueConfigReader.read(
-            "priorityClasses: [{name: alpha, value: 1}, {name: beta, value: 2}]\n"
-                + "queues: [{name: solo}]\n",
-            "test");
-    return new dev.sentinels.cli.spec.SpecReader(config)
-        .fromOverrides(
-            new dev.sentinels.cli.spec.SpecOverrides()
-                .name(name)
-                .image("busybox")
-                .cpu("1")
-                .priority(priority)
-                .queue("solo")
-                .set("annotations.sentinels.dev/kwok-duration=" + runFor.toMillis() + "ms"));
   }
 
   private static boolean heldByScheduler(ClusterFixture team) {
@@ -247,14 +231,6 @@ class SchedulerOptionsTest {
     return lease != null
         && lease.getSpec().getHolderIdentity() != null
         && lease.getSpec().getHolderIdentity().startsWith("scheduler/");
-  }
-
-  private static Instant admittedAt(JobRecord record) {
-    return record.timeline().stream()
-        .filter(t -> t.state() == JobState.ADMITTED)
-        .map(Transition::at)
-        .findFirst()
-        .orElse(null);
   }
 
   private void writeConfig(String yaml) {

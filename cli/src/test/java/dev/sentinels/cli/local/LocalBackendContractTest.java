@@ -66,8 +66,17 @@ class LocalBackendContractTest extends BackendContract {
     return List.of("--image", "x", "--cpu", "64");
   }
 
+  /** The processes seen per job, so a deleted job's can still be checked. */
+  private final java.util.Map<String, JobProcesses.Handle> handles =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   @Override
   protected boolean stillRuns(String jobId) {
-    return LocalAttributes.handle(local.get(jobId)).map(JobProcesses::alive).orElse(false);
+    local
+        .find(jobId)
+        .flatMap(LocalAttributes::handle)
+        .ifPresent(handle -> handles.put(jobId, handle));
+    JobProcesses.Handle handle = handles.get(jobId);
+    return handle != null && JobProcesses.alive(handle);
   }
 }

@@ -182,8 +182,13 @@ final class LocalHome implements AutoCloseable {
   }
 
   JobRecord get(String id) {
+    return find(id).orElseThrow();
+  }
+
+  /** The record, if there is one (a deleted job has none). */
+  java.util.Optional<JobRecord> find(String id) {
     try (LocalBackend backend = backend()) {
-      return backend.localStore().get(id).orElseThrow().record();
+      return backend.localStore().get(id).map(dev.sentinels.cli.engine.port.StoredRecord::record);
     }
   }
 

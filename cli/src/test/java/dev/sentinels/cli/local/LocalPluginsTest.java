@@ -514,4 +514,36 @@ class LocalPluginsTest {
         mlflow.toString());
     assertFalse(mlflow.path("error").asString().contains("Exception"), mlflow.toString());
   }
+
+  @Test
+  void doctorSaysWhichConfiguredPluginAnswersAndFailsWhenOneDoesNot(MlflowServer mlflow)
+      throws Exception {
+    local = new LocalHome(dir, HOME_BASE + mlflowSection(mlflow));
+    CliRun healthy = local.process(Map.of(), "doctor", "-o", "json");
+    assertEquals(ExitCodes.OK, healthy.exitCode(), healthy.err() + healthy.out());
+    JsonNode check = checkNamed(healthy, "plugin mlflow");
+    assertEquals("ok", check.path("status").asString(), healthy.out());
+    assertTrue(check.path("detail").asString().startsWith("tracking, answers"), healthy.out());
+
+    // The same tracking server, gone: doctor names the plugin and the reason, exit code 1.
+    local.close();
+    local = new LocalHome(dir, HOME_BASE);
+    CliRun down =
+        local.process(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:9"), "doctor", "-o", "json");
+    assertEquals(ExitCodes.FAILED, down.exitCode(), down.err() + down.out());
+    JsonNode failed = checkNamed(down, "plugin mlflow");
+    assertEquals("fail", failed.path("status").asString(), down.out());
+    assertTrue(
+        failed.path("detail").asString().startsWith("does not answer: cannot connect"), down.out());
+    assertFalse(RecordCodec.mapper().readTree(down.out()).path("passed").asBoolean());
+  }
+
+  private static JsonNode checkNamed(CliRun run, String name) throws Exception {
+    for (JsonNode check : RecordCodec.mapper().readTree(run.out()).path("checks")) {
+      if (check.path("name").asString().equals(name)) {
+        return check;
+      }
+    }
+    throw new AssertionError("no check " + name + " in " + run.out());
+  }
 }

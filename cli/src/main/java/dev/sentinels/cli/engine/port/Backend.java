@@ -41,6 +41,9 @@ public interface Backend extends AutoCloseable {
    */
   AdmissionGuard admission(String identity, boolean longLived);
 
+  /** What {@code sentinel doctor} asks. */
+  Diagnostics diagnostics();
+
   /** What a long-running scheduler (or local runner) needs besides admission passes. */
   SchedulerDriver schedulerDriver(String identity);
 

@@ -35,6 +35,14 @@ public interface JobRuntime {
   /** Stops whatever runs for the job (cancel); nothing when nothing runs. */
   void stop(JobRecord record);
 
+  /**
+   * Removes what running the (ended) job left: its Kubernetes Job and pods, or its local directory
+   * with output and artifacts. For {@code sentinel delete}.
+   */
+  default void remove(JobRecord record) {
+    stop(record);
+  }
+
   /** The job's output, once it has any (a pod past Pending, an output file). */
   Optional<JobOutput> output(JobRecord record);
 

@@ -42,6 +42,12 @@ public interface JobStore extends HookStore {
    */
   Optional<StoredRecord> replace(JobRecord next, String version);
 
+  /**
+   * Removes the record if it is still at {@code version}; false when it moved on (read it again) or
+   * is gone already.
+   */
+  boolean delete(String id, String version);
+
   /** Records with plugin work pending ({@link JobRecord#HOOKS_PENDING}). */
   @Override
   List<JobRecord> pendingHooks();
