@@ -38,6 +38,9 @@ final class ClusterRuntime implements JobRuntime {
   private final Clock clock;
   private Set<String> priorityClasses;
   private Instant priorityClassesAt = Instant.EPOCH;
+  private final CapacitySnapshot snapshot;
+  private volatile Capacity lastRead;
+  private volatile Instant lastReadAt;
 
   ClusterRuntime(KubeAccess access, String namespace, JobRecordStore store, Clock clock) {
     this.access = access;
@@ -45,12 +48,35 @@ final class ClusterRuntime implements JobRuntime {
     this.store = store;
     this.launcher = new JobLauncher(access, namespace);
     this.monitor = new ResourceMonitor(access);
+    this.snapshot = new CapacitySnapshot(access, namespace);
     this.clock = clock;
   }
 
+  /**
+   * Nodes and their pods as the API server says now; for a user who may not list them, the snapshot
+   * the scheduler keeps in the namespace, when there is one.
+   */
   @Override
   public Capacity capacity() {
-    return monitor.read();
+    try {
+      Capacity read = monitor.read();
+      lastRead = read;
+      lastReadAt = clock.instant();
+      return read;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != java.net.HttpURLConnection.HTTP_FORBIDDEN) {
+        throw e;
+      }
+      return CapacitySnapshot.read(access, namespace).orElseThrow(() -> e);
+    }
+  }
+
+  /** The scheduler, after a pass: the capacity it read, for those who may not read it. */
+  void publishCapacity() {
+    Capacity read = lastRead;
+    if (read != null) {
+      snapshot.publish(read, lastReadAt);
+    }
   }
 
   /** The namespace's Jobs and pods, read once for many records. */

@@ -27,14 +27,33 @@ final class ClusterScheduler implements SchedulerDriver {
   private final AtomicBoolean configChanged = new AtomicBoolean();
   private final java.util.function.Supplier<String> reloadConfig;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Runnable publishCapacity;
   private PrintStream log;
 
-  /** {@code reloadConfig} reads {@code sentinel-config} again and says what to log, if anything. */
+  /**
+   * {@code reloadConfig} reads {@code sentinel-config} again and says what to log, if anything;
+   * {@code publishCapacity} keeps the capacity a pass read for people who may not read it.
+   */
   ClusterScheduler(
-      KubernetesClient client, String namespace, java.util.function.Supplier<String> reloadConfig) {
+      KubernetesClient client,
+      String namespace,
+      java.util.function.Supplier<String> reloadConfig,
+      Runnable publishCapacity) {
     this.client = client;
     this.namespace = namespace;
     this.reloadConfig = reloadConfig;
+    this.publishCapacity = publishCapacity;
+  }
+
+  @Override
+  public void afterPass(dev.sentinels.cli.engine.port.PassReport report) {
+    try {
+      publishCapacity.run();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      // Best effort: admission does not depend on it; the next pass writes it again.
+      log.println(
+          java.time.Instant.now() + " could not keep the capacity snapshot: " + e.getMessage());
+    }
   }
 
   @Override

@@ -265,7 +265,8 @@ public final class KubernetesBackend implements Backend {
 
   @Override
   public SchedulerDriver schedulerDriver(String identity) {
-    return new ClusterScheduler(access.client(), namespace, this::reloadConfig);
+    return new ClusterScheduler(
+        access.client(), namespace, this::reloadConfig, runtime::publishCapacity);
   }
 
   @Override
