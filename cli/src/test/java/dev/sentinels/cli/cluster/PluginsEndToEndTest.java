@@ -186,7 +186,9 @@ class PluginsEndToEndTest {
       while (true) {
         boolean settled = fixture.store().pendingHooks().isEmpty();
         for (String id : expected.keySet()) {
-          settled &= backend.get(id).state().isTerminal();
+          // The stored state: the live view (from pods) can be terminal before the record is,
+          // and the record's terminal write is what queues the run's closing.
+          settled &= fixture.store().get(id).orElseThrow().record().state().isTerminal();
         }
         if (settled) {
           break;
