@@ -75,32 +75,26 @@ final class ClusterDiagnostics implements Diagnostics {
 
   @Override
   public String connection() {
-    return translated(
-        () -> {
-          JsonNode version = StreamingList.getOne(access.reads(), "/version");
-          String server =
-              version == null ? "version unknown" : version.path("gitVersion").asString("unknown");
-          return access.masterUrl() + " (Kubernetes " + server + "), namespace " + namespace;
-        });
+    JsonNode version = StreamingList.getOne(access.reads(), "/version");
+    String server =
+        version == null ? "version unknown" : version.path("gitVersion").asString("unknown");
+    return access.masterUrl() + " (Kubernetes " + server + "), namespace " + namespace;
   }
 
   @Override
   public Optional<Admitter> admitter() {
-    return translated(
-        () ->
-            lease
-                .get()
-                .holder()
-                .map(
-                    h ->
-                        new Admitter(
-                            h.identity(),
-                            h.kind() == AdmissionLease.HolderKind.SCHEDULER,
-                            h.version(),
-                            h.renewedAt() == null
-                                ? Duration.ZERO
-                                : Duration.between(h.renewedAt().toInstant(), clock.instant())
-                                    .abs())));
+    return lease
+        .get()
+        .holder()
+        .map(
+            h ->
+                new Admitter(
+                    h.identity(),
+                    h.kind() == AdmissionLease.HolderKind.SCHEDULER,
+                    h.version(),
+                    h.renewedAt() == null
+                        ? Duration.ZERO
+                        : Duration.between(h.renewedAt().toInstant(), clock.instant()).abs()));
   }
 
   @Override
@@ -110,47 +104,38 @@ final class ClusterDiagnostics implements Diagnostics {
 
   @Override
   public Installation installation() {
-    return translated(
-        () -> {
-          String name = "configmap " + namespace + "/" + KubernetesBackend.CONFIG_MAP;
-          JsonNode map =
-              StreamingList.getOne(
-                  access.reads(),
-                  "/api/v1/namespaces/"
-                      + namespace
-                      + "/configmaps/"
-                      + KubernetesBackend.CONFIG_MAP);
-          if (map == null) {
-            return new Installation("no " + name + ": built-in defaults", Optional.empty());
-          }
-          JsonNode labels = map.path("metadata").path("labels");
-          String chart = labels.path("helm.sh/chart").asString("");
-          if (chart.isEmpty()) {
-            return new Installation(name, Optional.empty());
-          }
-          String release =
-              map.path("metadata")
-                  .path("annotations")
-                  .path("meta.helm.sh/release-name")
-                  .asString(labels.path("app.kubernetes.io/instance").asString(""));
-          String version = labels.path("app.kubernetes.io/version").asString("");
-          return new Installation(
-              name + " from chart " + chart + (release.isEmpty() ? "" : ", release " + release),
-              version.isEmpty() ? Optional.empty() : Optional.of(version));
-        });
+    String name = "configmap " + namespace + "/" + KubernetesBackend.CONFIG_MAP;
+    JsonNode map =
+        StreamingList.getOne(
+            access.reads(),
+            "/api/v1/namespaces/" + namespace + "/configmaps/" + KubernetesBackend.CONFIG_MAP);
+    if (map == null) {
+      return new Installation("no " + name + ": built-in defaults", Optional.empty());
+    }
+    JsonNode labels = map.path("metadata").path("labels");
+    String chart = labels.path("helm.sh/chart").asString("");
+    if (chart.isEmpty()) {
+      return new Installation(name, Optional.empty());
+    }
+    String release =
+        map.path("metadata")
+            .path("annotations")
+            .path("meta.helm.sh/release-name")
+            .asString(labels.path("app.kubernetes.io/instance").asString(""));
+    String version = labels.path("app.kubernetes.io/version").asString("");
+    return new Installation(
+        name + " from chart " + chart + (release.isEmpty() ? "" : ", release " + release),
+        version.isEmpty() ? Optional.empty() : Optional.of(version));
   }
 
   @Override
   public Optional<String> missing(Capability capability) {
-    return translated(
-        () -> {
-          for (Permission permission : NEEDS.get(capability)) {
-            if (!allowed(permission)) {
-              return Optional.of(permission.words(namespace));
-            }
-          }
-          return Optional.empty();
-        });
+    for (Permission permission : NEEDS.get(capability)) {
+      if (!allowed(permission)) {
+        return Optional.of(permission.words(namespace));
+      }
+    }
+    return Optional.empty();
   }
 
   private boolean allowed(Permission permission) {
@@ -176,14 +161,5 @@ final class ClusterDiagnostics implements Diagnostics {
   @Override
   public Optional<dev.sentinels.cli.support.SentinelException> explain(RuntimeException e) {
     return ClusterErrors.translate(e);
-  }
-
-  /** Kubernetes' failures become Sentinels' one-line errors with their exit codes. */
-  private static <T> T translated(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (RuntimeException e) {
-      throw ClusterErrors.translate(e).map(RuntimeException.class::cast).orElse(e);
-    }
   }
 }

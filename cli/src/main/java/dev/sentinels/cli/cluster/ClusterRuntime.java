@@ -39,8 +39,10 @@ final class ClusterRuntime implements JobRuntime {
   private Set<String> priorityClasses;
   private Instant priorityClassesAt = Instant.EPOCH;
   private final CapacitySnapshot snapshot;
-  private volatile Capacity lastRead;
-  private volatile Instant lastReadAt;
+  private volatile LastRead lastRead;
+
+  /** The capacity this process last read, and when: one value, so the two never disagree. */
+  private record LastRead(Capacity capacity, Instant at) {}
 
   ClusterRuntime(KubeAccess access, String namespace, JobRecordStore store, Clock clock) {
     this.access = access;
@@ -60,8 +62,7 @@ final class ClusterRuntime implements JobRuntime {
   public Capacity capacity() {
     try {
       Capacity read = monitor.read();
-      lastRead = read;
-      lastReadAt = clock.instant();
+      lastRead = new LastRead(read, clock.instant());
       return read;
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       if (e.getCode() != java.net.HttpURLConnection.HTTP_FORBIDDEN) {
@@ -73,9 +74,9 @@ final class ClusterRuntime implements JobRuntime {
 
   /** The scheduler, after a pass: the capacity it read, for those who may not read it. */
   void publishCapacity() {
-    Capacity read = lastRead;
+    LastRead read = lastRead;
     if (read != null) {
-      snapshot.publish(read, lastReadAt);
+      snapshot.publish(read.capacity(), read.at());
     }
   }
 

@@ -83,22 +83,24 @@ public final class Doctor {
     String where;
     try {
       where = facts.connection();
-    } catch (SentinelException e) {
-      if (e.exitCode() == ExitCodes.UNREACHABLE || e.exitCode() == ExitCodes.FORBIDDEN) {
-        checks.add(new Check("connection", Outcome.FAIL, e.getMessage()));
-        return new Report(checks, Optional.of(e));
+    } catch (RuntimeException e) {
+      SentinelException explained = explain(e);
+      if (explained.exitCode() == ExitCodes.UNREACHABLE
+          || explained.exitCode() == ExitCodes.FORBIDDEN) {
+        checks.add(new Check("connection", Outcome.FAIL, explained.getMessage()));
+        return new Report(checks, Optional.of(explained));
       }
-      throw e;
+      throw explained;
     }
     checks.add(new Check("connection", Outcome.OK, where));
     Diagnostics.Installation installation = attempt(checks, "configuration", facts::installation);
     if (installation != null) {
       checks.add(configuration(installation));
     }
-    checks.add(permissions(facts));
+    checks.add(permissions());
     Optional<Admitter> admitter = attempt(checks, "scheduler", facts::admitter);
     if (admitter != null) {
-      checks.add(scheduler(facts, admitter));
+      checks.add(scheduler(admitter));
       checks.add(versions(admitter, installation));
     }
     boolean schedulerRuns = admitter != null && admitter.filter(Admitter::scheduler).isPresent();
@@ -128,7 +130,7 @@ public final class Doctor {
     }
   }
 
-  private Check permissions(Diagnostics facts) {
+  private Check permissions() {
     List<String> may = new ArrayList<>();
     List<String> mayNot = new ArrayList<>();
     for (Capability capability : EVERYDAY) {
@@ -156,7 +158,7 @@ public final class Doctor {
             + " (ask your cluster admin for the sentinels-user role)");
   }
 
-  private Check scheduler(Diagnostics facts, Optional<Admitter> admitter) {
+  private Check scheduler(Optional<Admitter> admitter) {
     if (admitter.isPresent() && admitter.get().scheduler()) {
       Admitter a = admitter.get();
       return new Check(

@@ -187,8 +187,9 @@ public final class Engine implements AutoCloseable {
   /**
    * Deletes a job as {@code kubectl delete} does: cancels it first when it is queued or running,
    * removes what running it left (its Kubernetes Job and pods, or its local directory), then its
-   * record, conditionally, so a record another process is changing is read again, never lost
-   * half-way. Notifications still pending for it go with it.
+   * record, conditionally ({@link dev.sentinels.cli.engine.port.JobStore#remove}), so a record
+   * another process is changing is read again, never lost half-way. Notifications still pending for
+   * it go with it.
    */
   public JobRecord delete(String jobId, String why) {
     JobRecord record = get(jobId);
@@ -196,19 +197,7 @@ public final class Engine implements AutoCloseable {
       record = cancel(jobId, why);
     }
     backend.runtime().remove(record);
-    for (int attempt = 0; ; attempt++) {
-      Optional<StoredRecord> stored = backend.store().get(jobId);
-      if (stored.isEmpty()) {
-        return record; // deleted meanwhile, by another delete
-      }
-      if (backend.store().delete(jobId, stored.get().version())) {
-        return stored.get().record();
-      }
-      if (attempt >= 20) {
-        throw new SentinelException(
-            ExitCodes.FAILED, "job " + jobId + " keeps changing; try the delete again");
-      }
-    }
+    return backend.store().remove(jobId).orElse(record); // empty: another delete was first
   }
 
   /** Moves the job to another priority class; it re-sorts in the queue at once. */

@@ -342,6 +342,14 @@ class HelmChartTest {
     }
   }
 
+  /** helm against the test cluster: {@code args} and its kubeconfig. */
+  static Result helm(TestCluster cluster, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--kubeconfig");
+    all.add(cluster.kubeconfig().toString());
+    return helm(all);
+  }
+
   static Result helm(List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(helmBinary());

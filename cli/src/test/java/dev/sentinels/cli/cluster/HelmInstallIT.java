@@ -358,10 +358,7 @@ class HelmInstallIT {
   }
 
   private Result helm(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--kubeconfig");
-    all.add(cluster.kubeconfig().toString());
-    return HelmChartTest.helm(all);
+    return HelmChartTest.helm(cluster, args);
   }
 
   private Result kubectl(String... args) {

@@ -83,7 +83,7 @@ class HelmMlflowIT {
                 mlflow.substring(mlflow.indexOf('@') + 1)));
     try {
       Result install =
-          helm(
+          HelmChartTest.helm(
               cluster,
               "install",
               release,
@@ -253,7 +253,8 @@ class HelmMlflowIT {
       forward.close();
 
       // records.deleteOnUninstall: the uninstall's hook deletes the records and the Jobs.
-      Result uninstall = helm(cluster, "uninstall", release, "-n", namespace, "--wait");
+      Result uninstall =
+          HelmChartTest.helm(cluster, "uninstall", release, "-n", namespace, "--wait");
       assertEquals(0, uninstall.exit(), uninstall::all);
       try (Engine admin = ClusterFixture.adminEngine(cluster, namespace)) {
         assertEquals(List.of(), admin.list(Set.of()), "records left after the uninstall");
@@ -263,7 +264,7 @@ class HelmMlflowIT {
           cluster.admin().batch().v1().jobs().inNamespace(namespace).list().getItems(),
           "Jobs left after the uninstall");
     } finally {
-      helm(cluster, "uninstall", release, "-n", namespace);
+      HelmChartTest.helm(cluster, "uninstall", release, "-n", namespace);
       cluster.admin().namespaces().withName(namespace).delete();
     }
   }
@@ -303,12 +304,5 @@ class HelmMlflowIT {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
-  }
-
-  private static Result helm(TestCluster cluster, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--kubeconfig");
-    all.add(cluster.kubeconfig().toString());
-    return HelmChartTest.helm(all);
   }
 }

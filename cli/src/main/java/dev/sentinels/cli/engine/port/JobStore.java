@@ -80,4 +80,23 @@ public interface JobStore extends HookStore {
         },
         () -> new SentinelException(ExitCodes.FAILED, "job " + id + " keeps changing; try again"));
   }
+
+  /**
+   * Deletes the record as it is now, conditionally, re-reading when another process changed it
+   * meanwhile; the record deleted, or empty when it was gone already.
+   */
+  default Optional<JobRecord> remove(String id) {
+    return Retry.upTo(
+        UPDATE_ATTEMPTS,
+        () -> {
+          Optional<StoredRecord> stored = get(id);
+          if (stored.isEmpty()) {
+            return Attempt.done(Optional.<JobRecord>empty());
+          }
+          return delete(id, stored.get().version())
+              ? Attempt.done(Optional.of(stored.get().record()))
+              : Attempt.again();
+        },
+        () -> new SentinelException(ExitCodes.FAILED, "job " + id + " keeps changing; try again"));
+  }
 }
