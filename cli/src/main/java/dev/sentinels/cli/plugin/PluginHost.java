@@ -59,6 +59,8 @@ public final class PluginHost implements AutoCloseable {
   private final List<PluginStatus> statuses = new ArrayList<>();
   private final List<Active<TrackingBackend>> tracking = new ArrayList<>();
   private final List<Active<Notifier>> notifiers = new ArrayList<>();
+  private final List<Active<LogSource>> logSources = new ArrayList<>();
+  private final List<Active<dev.sentinels.api.plugin.LogSink>> logSinks = new ArrayList<>();
   private final Set<String> secretValues = new LinkedHashSet<>();
   private final ExecutorService calls =
       Executors.newCachedThreadPool(
@@ -173,6 +175,12 @@ public final class PluginHost implements AutoCloseable {
           if (extension instanceof Notifier n) {
             notifiers.add(new Active<>(id, n, pluginConfig));
           }
+          if (extension instanceof LogSource l) {
+            logSources.add(new Active<>(id, l, pluginConfig));
+          }
+          if (extension instanceof dev.sentinels.api.plugin.LogSink l) {
+            logSinks.add(new Active<>(id, l, pluginConfig));
+          }
         }
       } catch (RuntimeException | LinkageError e) {
         configured = "error";
@@ -191,6 +199,7 @@ public final class PluginHost implements AutoCloseable {
     List<Active<? extends SentinelExtension>> active = new ArrayList<>();
     active.addAll(tracking);
     active.addAll(notifiers);
+    active.addAll(logSources);
     for (Active<? extends SentinelExtension> extension : active) {
       if (failures.containsKey(extension.pluginId())) {
         continue;
@@ -217,7 +226,7 @@ public final class PluginHost implements AutoCloseable {
     if (extension instanceof Notifier) {
       kinds.add("notifier");
     }
-    if (extension instanceof LogSource) {
+    if (extension instanceof LogSource || extension instanceof dev.sentinels.api.plugin.LogSink) {
       kinds.add("logs");
     }
     if (extension instanceof MetricsSource) {
@@ -263,6 +272,16 @@ public final class PluginHost implements AutoCloseable {
     return notifiers.stream()
         .sorted(java.util.Comparator.comparing(Active<Notifier>::pluginId))
         .toList();
+  }
+
+  /** The configured log source (where output is read after the job's pods are gone), if any. */
+  public Optional<Active<LogSource>> logSource() {
+    return logSources.stream().findFirst();
+  }
+
+  /** Where the local runner ships jobs' output, if a plugin takes it. */
+  public Optional<Active<dev.sentinels.api.plugin.LogSink>> logSink() {
+    return logSinks.stream().findFirst();
   }
 
   /** True when nothing is configured: callers can skip all plugin work. */
