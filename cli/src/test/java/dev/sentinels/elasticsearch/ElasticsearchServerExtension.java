@@ -1,13 +1,12 @@
 package dev.sentinels.elasticsearch;
 
+import dev.sentinels.testcluster.Scripts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -75,37 +74,7 @@ public final class ElasticsearchServerExtension implements ParameterResolver {
     }
 
     private static String run(List<String> args) {
-      try {
-        List<String> command = new ArrayList<>(List.of(findScript().toString()));
-        command.addAll(args);
-        Path log = Files.createTempFile("elasticsearch-sh-", ".log");
-        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-          throw new IllegalStateException(
-              "scripts/elasticsearch.sh "
-                  + String.join(" ", args)
-                  + " failed:\n"
-                  + Files.readString(log));
-        }
-        Files.deleteIfExists(log);
-        return out.lines().reduce((a, b) -> b).orElse("");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-
-    private static Path findScript() {
-      for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-        Path script = dir.resolve("scripts/elasticsearch.sh");
-        if (Files.isExecutable(script)) {
-          return script;
-        }
-      }
-      throw new IllegalStateException("scripts/elasticsearch.sh not found");
+      return Scripts.lastLine(10, "elasticsearch.sh", args.toArray(String[]::new));
     }
   }
 }

@@ -12,15 +12,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs this checkout's scripts ({@code scripts/testcluster.sh}, {@code scripts/images.sh}). */
-final class Scripts {
+/**
+ * Runs this checkout's scripts ({@code scripts/testcluster.sh}, {@code scripts/images.sh}, the
+ * servers' {@code mlflow.sh} and {@code elasticsearch.sh}).
+ */
+public final class Scripts {
 
   private Scripts() {}
 
-  record Output(int exitCode, String text) {}
+  public record Output(int exitCode, String text) {}
 
   /** The checkout's {@code scripts} directory, found above the working directory. */
-  static Path dir() {
+  public static Path dir() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve("scripts");
       if (Files.isRegularFile(candidate.resolve("testcluster.sh"))) {
@@ -34,7 +37,11 @@ final class Scripts {
    * Runs a script with extra environment variables; its progress (stderr) goes to the build log,
    * its stdout is returned.
    */
-  static Output run(Map<String, String> env, Path script, String... args) {
+  public static Output run(Map<String, String> env, Path script, String... args) {
+    return run(env, script, 45, args);
+  }
+
+  private static Output run(Map<String, String> env, Path script, long minutes, String... args) {
     List<String> command = new ArrayList<>(List.of("bash", script.toString()));
     command.addAll(List.of(args));
     try {
@@ -48,7 +55,7 @@ final class Scripts {
               new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         reader.lines().forEach(line -> out.append(line).append('\n'));
       }
-      if (!process.waitFor(45, TimeUnit.MINUTES)) {
+      if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
         process.destroyForcibly();
         return new Output(-1, out + "(timed out)");
       }
@@ -62,12 +69,27 @@ final class Scripts {
   }
 
   /** Runs a script and returns its stdout; a failure is a broken test setup. */
-  static String check(Map<String, String> env, Path script, String... args) {
-    Output output = run(env, script, args);
+  public static String check(Map<String, String> env, Path script, String... args) {
+    return check(env, script, 45, args);
+  }
+
+  private static String check(Map<String, String> env, Path script, long minutes, String... args) {
+    Output output = run(env, script, minutes, args);
     if (output.exitCode() != 0) {
       throw new IllegalStateException(
           script.getFileName() + " " + String.join(" ", args) + " failed:\n" + output.text());
     }
     return output.text();
+  }
+
+  /**
+   * Runs {@code scripts/NAME}, allowing it {@code minutes}, and returns the last line it printed (a
+   * URL, a path).
+   */
+  public static String lastLine(long minutes, String name, String... args) {
+    return check(Map.of(), dir().resolve(name), minutes, args)
+        .lines()
+        .reduce((a, b) -> b)
+        .orElse("");
   }
 }

@@ -1,6 +1,7 @@
 package dev.sentinels.cli.plugin;
 
 import dev.sentinels.api.JobState;
+import dev.sentinels.api.plugin.LogSink;
 import dev.sentinels.api.plugin.LogSource;
 import dev.sentinels.api.plugin.MetricsSource;
 import dev.sentinels.api.plugin.Notifier;
@@ -60,7 +61,7 @@ public final class PluginHost implements AutoCloseable {
   private final List<Active<TrackingBackend>> tracking = new ArrayList<>();
   private final List<Active<Notifier>> notifiers = new ArrayList<>();
   private final List<Active<LogSource>> logSources = new ArrayList<>();
-  private final List<Active<dev.sentinels.api.plugin.LogSink>> logSinks = new ArrayList<>();
+  private final List<Active<LogSink>> logSinks = new ArrayList<>();
   private final Set<String> secretValues = new LinkedHashSet<>();
   private final ExecutorService calls =
       Executors.newCachedThreadPool(
@@ -178,7 +179,7 @@ public final class PluginHost implements AutoCloseable {
           if (extension instanceof LogSource l) {
             logSources.add(new Active<>(id, l, pluginConfig));
           }
-          if (extension instanceof dev.sentinels.api.plugin.LogSink l) {
+          if (extension instanceof LogSink l) {
             logSinks.add(new Active<>(id, l, pluginConfig));
           }
         }
@@ -226,7 +227,7 @@ public final class PluginHost implements AutoCloseable {
     if (extension instanceof Notifier) {
       kinds.add("notifier");
     }
-    if (extension instanceof LogSource || extension instanceof dev.sentinels.api.plugin.LogSink) {
+    if (extension instanceof LogSource || extension instanceof LogSink) {
       kinds.add("logs");
     }
     if (extension instanceof MetricsSource) {
@@ -280,7 +281,7 @@ public final class PluginHost implements AutoCloseable {
   }
 
   /** Where the local runner ships jobs' output, if a plugin takes it. */
-  public Optional<Active<dev.sentinels.api.plugin.LogSink>> logSink() {
+  public Optional<Active<LogSink>> logSink() {
     return logSinks.stream().findFirst();
   }
 

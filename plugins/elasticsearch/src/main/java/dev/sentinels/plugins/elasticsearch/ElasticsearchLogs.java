@@ -16,7 +16,6 @@ import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.plugin.LogSink;
 import dev.sentinels.api.plugin.LogSource;
 import dev.sentinels.api.plugin.PluginConfig;
-import java.io.StringReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -132,18 +131,13 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
         String pitId = pit;
         SearchResponse<Map> page =
             client.search(
-                s -> {
-                  s.pit(p -> p.id(pitId).keepAlive(k -> k.time("1m")))
-                      .query(filter)
-                      .size(PAGE)
-                      .trackTotalHits(t -> t.enabled(false))
-                      .source(src -> src.filter(f -> f.includes(sourceFields())))
-                      .sort(order(SortOrder.Asc));
-                  if (searchAfter != null) {
-                    s.searchAfter(searchAfter);
-                  }
-                  return s;
-                },
+                s ->
+                    linesPage(
+                        s.pit(p -> p.id(pitId).keepAlive(k -> k.time("1m"))),
+                        filter,
+                        PAGE,
+                        SortOrder.Asc,
+                        searchAfter),
                 Map.class);
         if (page.pitId() != null) {
           pit = page.pitId();
@@ -181,20 +175,13 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
       int size = Math.min(PAGE, lines - newestFirst.size());
       SearchResponse<Map> page =
           client.search(
-              s -> {
-                s.index(settings.readPattern())
-                    .ignoreUnavailable(true)
-                    .allowNoIndices(true)
-                    .query(filter)
-                    .size(size)
-                    .trackTotalHits(t -> t.enabled(false))
-                    .source(src -> src.filter(f -> f.includes(sourceFields())))
-                    .sort(order(SortOrder.Desc));
-                if (searchAfter != null) {
-                  s.searchAfter(searchAfter);
-                }
-                return s;
-              },
+              s ->
+                  linesPage(
+                      s.index(settings.readPattern()).ignoreUnavailable(true).allowNoIndices(true),
+                      filter,
+                      size,
+                      SortOrder.Desc,
+                      searchAfter),
               Map.class);
       List<Hit<Map>> hits = page.hits().hits();
       if (hits.isEmpty()) {
@@ -214,6 +201,22 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
       previous.send(newestFirst.removeLast(), sink);
     }
     return newest;
+  }
+
+  /** A page of a job's lines in {@code order}, after {@code searchAfter} when given. */
+  private co.elastic.clients.elasticsearch.core.SearchRequest.Builder linesPage(
+      co.elastic.clients.elasticsearch.core.SearchRequest.Builder search,
+      Query filter,
+      int size,
+      SortOrder order,
+      List<FieldValue> searchAfter) {
+    search
+        .query(filter)
+        .size(size)
+        .trackTotalHits(t -> t.enabled(false))
+        .source(src -> src.filter(f -> f.includes(sourceFields())))
+        .sort(order(order));
+    return searchAfter == null ? search : search.searchAfter(searchAfter);
   }
 
   /** Sort values without the point in time's implicit {@code _shard_doc} tiebreaker. */
@@ -277,10 +280,13 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
       filters.add(term(settings.fields().namespace(), namespace));
     }
     if (since != null) {
-      filters.add(
-          Query.of(q -> q.range(r -> r.date(d -> d.field("@timestamp").gte(since.toString())))));
+      filters.add(writtenSince(since));
     }
     return Query.of(q -> q.bool(b -> b.filter(filters)));
+  }
+
+  private static Query writtenSince(Instant since) {
+    return Query.of(q -> q.range(r -> r.date(d -> d.field("@timestamp").gte(since.toString()))));
   }
 
   private static Query term(String field, String value) {
@@ -297,10 +303,7 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
       filters.add(term(settings.fields().project(), search.project()));
     }
     if (search.since() != null) {
-      filters.add(
-          Query.of(
-              q ->
-                  q.range(r -> r.date(d -> d.field("@timestamp").gte(search.since().toString())))));
+      filters.add(writtenSince(search.since()));
     }
     try {
       SearchResponse<Map> found =
@@ -454,14 +457,5 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
     Documents.put(document, "event.dataset", "sentinels");
     Documents.put(document, "ecs.version", "8.11.0");
     return document;
-  }
-
-  /** Installs the index template now (the scheduler does on start, before a shipper writes). */
-  public void prepare() throws Exception {
-    template.ensure();
-  }
-
-  static StringReader json(String text) {
-    return new StringReader(text);
   }
 }
