@@ -2,7 +2,8 @@
 # Container images for Sentinels' tests and demos, built with no registry and no daemon: a Debian base made with
 # debootstrap, the rest by `podman build` from the Containerfiles in scripts/images/, in a private podman store.
 #
-#   scripts/images.sh build [NAME...]        build what is missing or out of date (default: all)
+#   scripts/images.sh build [NAME...]        build what is missing or out of date (default: all but otelcol, whose
+#                                            first build takes ten minutes)
 #   scripts/images.sh ref NAME               print NAME's reference by digest: localhost/sentinels/NAME@sha256:...
 #   scripts/images.sh load podman            load the built images into podman's default store (plain `podman run`)
 #   scripts/images.sh load containerd SOCK [NAME...]
@@ -20,6 +21,8 @@
 #   sentinel  jre + the CLI, scheduler and plugins of this checkout (`./mvnw -DskipTests package` first);
 #             entrypoint `sentinel`, uid 65532, works with a read-only root filesystem
 #   pause     the pod sandbox image of the test cluster's real node (a static Go program)
+#   otelcol   the chart's log shipper: the OpenTelemetry Collector of scripts/otelcol.sh (a static Go program, built
+#             there once, ~10 min cold) alone; entrypoint `/otelcol --config=/etc/otelcol/config.yaml`
 #
 # Each image is cached by content: its tag hashes what goes into it (its Containerfile, the files copied in, its
 # base's tag), and it is rebuilt only when that changes. It is kept as an OCI archive in ~/.cache/sentinels/images/
@@ -41,10 +44,12 @@ REPO=localhost/sentinels
 SUITE=bookworm
 BASES=${SENTINEL_IMAGES_BASE:-debian}
 
-ALL=(debian python jre train mlflow sentinel pause)
+ALL=(debian python jre train mlflow sentinel pause otelcol)
 declare -A BASE_OF=([python]=debian [jre]=debian [train]=python [mlflow]=python [sentinel]=jre)
 # Builds that download what they install (Debian packages, PyPI) use the host's network; the rest none.
 NETWORKED=" python jre mlflow "
+# Built only when named: a cold collector build takes about ten minutes on 2 cores.
+ON_REQUEST=" otelcol "
 declare -A PUBLISHED=([python]=docker.io/library/python:3.12-slim [jre]=docker.io/library/eclipse-temurin:17-jre)
 
 log() { echo "images: $*" >&2; }
@@ -146,6 +151,13 @@ context_mlflow() {
 context_pause() {
   command -v go >/dev/null || die "Go is needed to build the pause program"
   (cd "$here/images/pause" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$1/pause" .)
+}
+
+context_otelcol() {
+  # The collector binary, built (and cached by its manifest) by scripts/otelcol.sh; the image's tag hashes it.
+  local bin
+  bin=$("$here/otelcol.sh") || die "otelcol: scripts/otelcol.sh failed"
+  cp "$bin" "$1/sentinel-otelcol"
 }
 
 # --- Building ---
@@ -280,7 +292,9 @@ oci_name() { # archive: the name recorded in it (NAME:TAG)
 case "${1:-}" in
   build)
     shift
-    [ $# -gt 0 ] || set -- "${ALL[@]}"
+    if [ $# -eq 0 ]; then
+      for name in "${ALL[@]}"; do [[ $ON_REQUEST == *" $name "* ]] || set -- "$@" "$name"; done
+    fi
     for name; do known "$name"; build "$name"; done
     ;;
   ref)
