@@ -31,6 +31,9 @@ final class JobLauncher {
   static final String CONTAINER = "main";
   static final String GPU_RESOURCE = "nvidia.com/gpu";
 
+  /** Pod label: the spec's project (the MLflow experiment), as a valid label value. */
+  static final String PROJECT_LABEL = "sentinels.dev/project";
+
   private final KubeAccess access;
   private final String namespace;
 
@@ -83,6 +86,11 @@ final class JobLauncher {
     labels.put(Labels.JOB_ID, record.id());
     labels.put(Labels.QUEUE, Labels.labelValue(spec.queueOrDefault()));
     labels.put(Labels.USER, Labels.labelValue(record.user()));
+    // The log shipper copies it into each line (sentinels.project), so lines are found by project.
+    String project = Labels.labelValue(spec.project());
+    if (!project.isEmpty()) {
+      labels.put(PROJECT_LABEL, project);
+    }
 
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
