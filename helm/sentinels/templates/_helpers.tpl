@@ -95,12 +95,138 @@ and mlflow.allowedHosts.
 {{- if $c }}{{ toYaml $c }}{{ else }}{}{{ end }}
 {{- end }}
 
-{{/* plugins.yaml: the plugins given, with the chart's (or an external) MLflow unless one is named. */}}
+{{/*
+plugins.yaml: the plugins given, with the chart's (or an external) MLflow unless one is named, and
+the Elasticsearch of logs.elasticsearch (what the shipper writes to) unless one is named.
+*/}}
 {{- define "sentinels.pluginsYaml" -}}
 {{- $p := deepCopy (.Values.config.plugins | default dict) }}
 {{- $url := include "sentinels.mlflowUrl" . }}
 {{- if and $url (not (hasKey $p "mlflow")) }}
 {{- $_ := set $p "mlflow" (dict "trackingUri" $url) }}
 {{- end }}
+{{- $es := .Values.logs.elasticsearch }}
+{{- if and $es.url $es.configurePlugin (not (hasKey $p "elasticsearch")) }}
+{{- $e := dict "url" $es.url }}
+{{- with $es.username }}{{ $_ := set $e "username" . }}{{ end }}
+{{- with $es.passwordSecretRef }}{{ $_ := set $e "password" (dict "secretRef" (dict "name" .name "key" .key)) }}{{ end }}
+{{- with $es.apiKeySecretRef }}{{ $_ := set $e "apiKey" (dict "secretRef" (dict "name" .name "key" .key)) }}{{ end }}
+{{- $_ := set $p "elasticsearch" $e }}
+{{- end }}
 {{- toYaml (dict "plugins" $p) }}
+{{- end }}
+
+{{/*
+The log shipper's OpenTelemetry Collector configuration. Each line of a job's pod becomes a document
+of data stream logs-sentinels-<namespace> with the fields the elasticsearch plugin reads:
+  body (the CRI line, partial lines joined)  -> message
+  the CRI time stamp (nanoseconds)           -> @timestamp
+  label sentinels.dev/job-id                 -> sentinels.job_id
+  label sentinels.dev/project                -> sentinels.project
+  log.file.record_offset                     -> log.offset (the line's byte offset in its file)
+  the pod's namespace                        -> data_stream.namespace (dataset sentinels, type logs)
+Lines of other pods are dropped. Read offsets and unsent lines live in file_storage on the node.
+*/}}
+{{- define "sentinels.shipperConfig" -}}
+{{- $es := .Values.logs.elasticsearch -}}
+{{- $shipper := .Values.logs.shipper -}}
+extensions:
+  health_check:
+    endpoint: ${env:POD_IP}:13133
+  file_storage:
+    directory: /var/lib/otelcol
+    create_directory: true
+receivers:
+  filelog:
+    # Jobs' pods are named sentinel-<id>-<suffix>: the label decides, the path spares reading others.
+    include: [/var/log/pods/*_sentinel-*_*/*/*.log]
+    start_at: beginning
+    include_file_path: true
+    include_file_record_offset: true
+    storage: file_storage
+    operators:
+      # The container runtime's format (CRI: time, stream, P/F flag, text; or Docker's JSON),
+      # partial lines joined, and the pod's namespace, name, uid and container from the path.
+      - type: container
+        id: container-parser
+        add_metadata_from_filepath: true
+processors:
+  k8sattributes:
+    auth_type: serviceAccount
+    wait_for_metadata: true
+    filter:
+      node_from_env_var: K8S_NODE_NAME
+    pod_association:
+      - sources: [{from: resource_attribute, name: k8s.pod.uid}]
+    extract:
+      metadata: [k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.node.name]
+      labels:
+        - {tag_name: sentinels.job_id, key: sentinels.dev/job-id, from: pod}
+        - {tag_name: sentinels.project, key: sentinels.dev/project, from: pod}
+  filter/jobs:
+    error_mode: ignore
+    logs:
+      log_record:
+        - resource.attributes["sentinels.job_id"] == nil
+  transform/sentinels:
+    error_mode: ignore
+    log_statements:
+      - context: resource
+        statements:
+          - set(attributes["data_stream.type"], "logs")
+          - set(attributes["data_stream.dataset"], "sentinels")
+          - set(attributes["data_stream.namespace"], attributes["k8s.namespace.name"])
+      - context: scope
+        statements:
+          - set(attributes["elastic.mapping.mode"], "ecs")
+      - context: log
+        statements:
+          - set(attributes["log.offset"], attributes["log.file.record_offset"])
+          - delete_key(attributes, "log.file.record_offset")
+          - delete_key(attributes, "logtag")
+exporters:
+  elasticsearch:
+    endpoints: [{{ $es.url | quote }}]
+    mapping:
+      allowed_modes: [ecs]
+    {{- if $es.username }}
+    user: {{ $es.username | quote }}
+    {{- end }}
+    {{- if $es.passwordSecretRef }}
+    password: ${env:ES_PASSWORD}
+    {{- end }}
+    {{- if $es.apiKeySecretRef }}
+    api_key: ${env:ES_API_KEY}
+    {{- end }}
+    {{- if or $es.caSecretRef $es.tlsServerName }}
+    tls:
+      {{- if $es.caSecretRef }}
+      ca_file: /etc/otelcol-es-ca/ca.crt
+      {{- end }}
+      {{- with $es.tlsServerName }}
+      server_name_override: {{ . | quote }}
+      {{- end }}
+    {{- end }}
+    retry:
+      enabled: true
+    # Batches wait on the node's disk until Elasticsearch took them: a restart resends, loses nothing.
+    sending_queue:
+      enabled: true
+      storage: file_storage
+      num_consumers: 1
+      batch:
+        flush_timeout: {{ $shipper.flushInterval }}
+        sizer: bytes
+        min_size: 1000000
+        max_size: 5000000
+service:
+  extensions: [health_check, file_storage]
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    logs:
+      receivers: [filelog]
+      processors: [k8sattributes, filter/jobs, transform/sentinels]
+      exporters: [elasticsearch]
 {{- end }}

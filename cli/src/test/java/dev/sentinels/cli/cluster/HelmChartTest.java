@@ -87,6 +87,25 @@ class HelmChartTest {
                 "image.digest=sha256:" + "a".repeat(64),
                 "scheduler.replicas=1")),
         Arguments.of(
+            "log shipper to a secured Elasticsearch",
+            List.of(
+                "logs.shipper.enabled=true",
+                "logs.elasticsearch.url=https://elasticsearch.logging.svc:9200",
+                "logs.elasticsearch.username=sentinels",
+                "logs.elasticsearch.passwordSecretRef.name=es-credentials",
+                "logs.elasticsearch.passwordSecretRef.key=password",
+                "logs.elasticsearch.caSecretRef.name=es-ca",
+                "logs.elasticsearch.caSecretRef.key=ca.crt",
+                "logs.shipper.image.digest=sha256:" + "b".repeat(64),
+                "logs.shipper.hostNetwork=true",
+                "logs.shipper.priorityClassName=system-node-critical")),
+        Arguments.of(
+            "logs read by API key, no shipper",
+            List.of(
+                "logs.elasticsearch.url=http://elasticsearch:9200",
+                "logs.elasticsearch.apiKeySecretRef.name=es-credentials",
+                "logs.elasticsearch.apiKeySecretRef.key=apiKey")),
+        Arguments.of(
             "no scheduler, no roles",
             List.of("scheduler.enabled=false", "rbac.userRoles=false", "rbac.create=false")));
   }
@@ -155,7 +174,17 @@ class HelmChartTest {
         Arguments.of("scheduler.terminationGracePeriodSeconds=1", "terminationGracePeriodSeconds"),
         Arguments.of("observability.nodeSelectors.x=y", "nodeSelectors"),
         Arguments.of("records.deleteOnUninstall=sometimes", "/records/deleteOnUninstall"),
-        Arguments.of("mlflow.allowedHosts[0]=a b", "/mlflow/allowedHosts"));
+        Arguments.of("mlflow.allowedHosts[0]=a b", "/mlflow/allowedHosts"),
+        Arguments.of("logs.shipper.enabled=true", "/logs/elasticsearch/url"),
+        Arguments.of("logs.elasticsearch.url=elasticsearch:9200", "/logs/elasticsearch/url"),
+        Arguments.of("logs.elasticsearch.passwordSecretRef.name=es", "passwordSecretRef"),
+        Arguments.of("logs.elasticsearch.password=hunter2", "password"),
+        Arguments.of("logs.elasticsearch.apiKeySecretRef.name=Es_Creds", "apiKeySecretRef"),
+        Arguments.of("logs.shipper.podLogsDir=var/log/pods", "/logs/shipper/podLogsDir"),
+        Arguments.of("logs.shipper.flushInterval=soon", "/logs/shipper/flushInterval"),
+        Arguments.of("logs.shipper.image.digest=latest", "/logs/shipper/image/digest"),
+        Arguments.of("logs.shipper.resources.limits.memory=lots", "/logs/shipper/resources"),
+        Arguments.of("logs.shipper.hostNetwork=yes", "/logs/shipper/hostNetwork"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -348,6 +377,26 @@ class HelmChartTest {
     all.add("--kubeconfig");
     all.add(cluster.kubeconfig().toString());
     return helm(all);
+  }
+
+  /**
+   * {@code helm install RELEASE} of the chart in {@code namespace} with a values file, waiting up
+   * to {@code timeout} (helm's form, {@code 3m}) for its pods to be ready.
+   */
+  static Result install(
+      TestCluster cluster, String release, String namespace, Path values, String timeout) {
+    return helm(
+        cluster,
+        "install",
+        release,
+        CHART.toString(),
+        "-n",
+        namespace,
+        "-f",
+        values.toString(),
+        "--wait",
+        "--timeout",
+        timeout);
   }
 
   static Result helm(List<String> args) {
