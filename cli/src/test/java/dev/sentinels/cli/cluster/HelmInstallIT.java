@@ -70,18 +70,7 @@ class HelmInstallIT {
             .formatted(
                 repository, digest, TestCluster.NODE_KIND_LABEL, TestCluster.REAL_NODE_TAINT));
     try {
-      Result install =
-          helm(
-              "install",
-              release,
-              CHART.toString(),
-              "-n",
-              namespace,
-              "-f",
-              values.toString(),
-              "--wait",
-              "--timeout",
-              "4m");
+      Result install = HelmChartTest.install(cluster, release, namespace, values, "4m");
       assertEquals(0, install.exit(), install::all);
       assertTrue(install.out().contains("sentinel -n " + namespace + " submit"), install.out());
 

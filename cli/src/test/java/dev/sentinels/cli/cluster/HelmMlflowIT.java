@@ -38,9 +38,6 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(TestClusterExtension.class)
 class HelmMlflowIT {
 
-  private static final Path CHART =
-      Path.of("").toAbsolutePath().getParent().resolve("helm/sentinels");
-
   @Test
   void theChartsMlflowTracksAJobSubmittedFromInsideTheCluster(TestCluster cluster)
       throws Exception {
@@ -82,19 +79,7 @@ class HelmMlflowIT {
                 mlflow.substring(0, mlflow.indexOf('@')),
                 mlflow.substring(mlflow.indexOf('@') + 1)));
     try {
-      Result install =
-          HelmChartTest.helm(
-              cluster,
-              "install",
-              release,
-              CHART.toString(),
-              "-n",
-              namespace,
-              "-f",
-              values.toString(),
-              "--wait",
-              "--timeout",
-              "5m");
+      Result install = HelmChartTest.install(cluster, release, namespace, values, "5m");
       assertEquals(0, install.exit(), install::all);
       Pod server =
           cluster

@@ -1,0 +1,484 @@
+package dev.sentinels.cli.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinels.api.JobRecord;
+import dev.sentinels.api.JobState;
+import dev.sentinels.api.plugin.LogSink.ShippedLine;
+import dev.sentinels.api.plugin.LogSource;
+import dev.sentinels.api.plugin.LogSource.LogLine;
+import dev.sentinels.api.plugin.LogSource.LogQuery;
+import dev.sentinels.cli.CliRun;
+import dev.sentinels.cli.cluster.HelmChartTest.Result;
+import dev.sentinels.cli.engine.Engine;
+import dev.sentinels.cli.plugin.BuiltPlugins;
+import dev.sentinels.cli.plugin.PluginHost;
+import dev.sentinels.cli.plugin.PluginsConfigReader;
+import dev.sentinels.cli.support.ExitCodes;
+import dev.sentinels.cli.support.RecordCodec;
+import dev.sentinels.elasticsearch.ElasticsearchServer;
+import dev.sentinels.elasticsearch.ElasticsearchServerExtension;
+import dev.sentinels.testcluster.TestCluster;
+import dev.sentinels.testcluster.TestClusterExtension;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The chart's log shipper (an OpenTelemetry Collector DaemonSet of the {@code otelcol} image) on
+ * the real node, writing to a real Elasticsearch: a job prints 10,000 numbered lines; once they are
+ * all in Elasticsearch and the job's pods are deleted, the elasticsearch plugin, configured from
+ * the {@code sentinel-config} the chart wrote, reads back exactly what {@code sentinel logs} showed
+ * from the pod, in order, and its last 100. A restarted shipper sends nothing twice and carries on.
+ *
+ * <p>Elasticsearch listens on this host's loopback; pods reach the host at its address on the real
+ * node's bridge, so the test relays that address's port to Elasticsearch.
+ */
+@ExtendWith({TestClusterExtension.class, ElasticsearchServerExtension.class})
+class HelmLogShippingIT {
+
+  private static final int LINES = 10_000;
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  void everyLineOfAJobIsInElasticsearchAfterItsPodsAreGone(
+      TestCluster cluster, ElasticsearchServer es) throws Exception {
+    String node = cluster.realNode();
+    String train = cluster.image("train");
+    String otelcol = cluster.image("otelcol");
+    ClusterFixture fixture = new ClusterFixture(cluster, "eslogs");
+    String namespace = fixture.namespace;
+    String release = "logs";
+    String address =
+        cluster.admin().nodes().withName(node).get().getStatus().getAddresses().stream()
+            .filter(a -> "InternalIP".equals(a.getType()))
+            .findFirst()
+            .orElseThrow()
+            .getAddress();
+    String host = address.substring(0, address.lastIndexOf('.')) + ".1"; // the bridge's
+    URI local = URI.create(es.url());
+    Path values = Files.createTempFile("helm-logs", ".yaml");
+    try (Relay relay = new Relay(host, local.getHost(), local.getPort());
+        Engine engine = fixture.engine()) {
+      String url = "http://" + host + ":" + relay.port();
+      // The kubelet's podLogsDir: the test cluster's real node keeps pod logs in its directory.
+      JsonNode kubelet =
+          RecordCodec.mapper()
+              .readTree(cluster.admin().raw("/api/v1/nodes/" + node + "/proxy/configz"));
+      String podLogsDir = kubelet.at("/kubeletconfig/podLogsDir").asString();
+      assertTrue(podLogsDir.startsWith("/"), kubelet::toString);
+      Files.writeString(
+          values,
+          """
+          scheduler: {enabled: false}
+          rbac: {userRoles: false}
+          logs:
+            elasticsearch: {url: "%s"}
+            shipper:
+              enabled: true
+              image: {repository: %s, digest: "%s"}
+              podLogsDir: %s
+              checkpointDir: /var/lib/sentinels-otelcol-%s
+              nodeSelector: {%s: real}
+              tolerations: [{key: %s, operator: Exists, effect: NoSchedule}]
+              resources: {requests: {cpu: 50m, memory: 64Mi}, limits: {memory: 256Mi}}
+          image: {pullPolicy: Never}
+          """
+              .formatted(
+                  url,
+                  otelcol.substring(0, otelcol.indexOf('@')),
+                  otelcol.substring(otelcol.indexOf('@') + 1),
+                  podLogsDir,
+                  namespace,
+                  TestCluster.NODE_KIND_LABEL,
+                  TestCluster.REAL_NODE_TAINT));
+      Result install = HelmChartTest.install(cluster, release, namespace, values, "3m");
+      assertEquals(0, install.exit(), install::all);
+      assertEquals(node, shipperPod(cluster, namespace).getSpec().getNodeName());
+
+      // The plugin as the CLI gets it: the elasticsearch entry the chart wrote in sentinel-config.
+      String plugins =
+          cluster
+              .admin()
+              .configMaps()
+              .inNamespace(namespace)
+              .withName("sentinel-config")
+              .get()
+              .getData()
+              .get("plugins.yaml");
+      try (PluginHost host0 =
+          PluginHost.load(
+              BuiltPlugins.all(),
+              PluginsConfigReader.readDocument(plugins, "sentinel-config"),
+              (name, key) -> Optional.empty())) {
+        var active = host0.logSource().orElseThrow(() -> new AssertionError(plugins));
+        assertNull(
+            host0.statuses().stream()
+                .filter(s -> s.id().equals("elasticsearch"))
+                .findFirst()
+                .orElseThrow()
+                .error());
+        // Sentinels' index template (@timestamp in nanoseconds, the retention) is installed by
+        // the plugin as it first ships a line: a line of another namespace does it here.
+        host0
+            .logSink()
+            .orElseThrow()
+            .extension()
+            .write(
+                List.of(
+                    new ShippedLine(
+                        "probe", "probe", "probe", "probe", "test", 1, 0, Instant.now(), "probe")));
+        assertEquals(200, get(url + "/_index_template/logs-sentinels").statusCode());
+
+        List<String> expected =
+            IntStream.range(0, LINES)
+                .mapToObj(i -> "line %05d %s".formatted(i, "x".repeat(40)))
+                .toList();
+        String id =
+            submit(
+                fixture,
+                "numbered",
+                "for i in range(%d): print(f\"line {i:05d} \" + \"x\"*40)".formatted(LINES),
+                train);
+        JobRecord done =
+            ClusterFixture.awaitJob(
+                engine, id, r -> r.state().isTerminal(), Duration.ofSeconds(120));
+        assertEquals(JobState.SUCCEEDED, done.state(), done::toString);
+        CliRun logs = fixture.cli("logs", id);
+        assertEquals(ExitCodes.OK, logs.exitCode(), logs.err());
+        List<String> fromPod = logs.out().lines().toList();
+        assertEquals(expected, fromPod, "sentinel logs from the pod");
+
+        awaitCount(url, id, LINES);
+        JsonNode doc = first(url, namespace, id);
+        assertTrue(
+            doc.at("/_index").asString().startsWith(".ds-logs-sentinels-" + namespace + "-"),
+            doc::toString);
+        JsonNode source = doc.path("_source");
+        assertEquals(
+            "line 00000 " + "x".repeat(40), source.path("message").asString(), doc::toString);
+        assertEquals(id, field(source, "sentinels.job_id"), doc::toString);
+        assertEquals("numbered", field(source, "sentinels.project"), doc::toString);
+        assertEquals(namespace, field(source, "data_stream.namespace"), doc::toString);
+        assertEquals("sentinels", field(source, "data_stream.dataset"), doc::toString);
+        assertEquals("0", field(source, "log.offset"), doc::toString);
+
+        // A restarted shipper resumes from its checkpoint: nothing sent twice, new lines sent.
+        Pod old = shipperPod(cluster, namespace);
+        cluster.admin().pods().resource(old).delete();
+        ClusterFixture.await(
+            "a new shipper pod to be ready",
+            Duration.ofSeconds(90),
+            () -> {
+              Pod now = shipperPodOrNull(cluster, namespace);
+              return now != null
+                  && !now.getMetadata().getUid().equals(old.getMetadata().getUid())
+                  && now.getStatus().getConditions().stream()
+                      .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+            });
+        // A pod that is not a Sentinels job (no sentinels.dev/job-id), though named like one, is
+        // not shipped; a line longer than the runtime's 16 KiB records is written in parts (P) and
+        // shipped whole.
+        cluster
+            .admin()
+            .pods()
+            .inNamespace(namespace)
+            .resource(
+                new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata()
+                    .withName("sentinel-imposter")
+                    .endMetadata()
+                    .withSpec(
+                        TestCluster.onRealNode(
+                            new io.fabric8.kubernetes.api.model.PodSpecBuilder()
+                                .withRestartPolicy("Never")
+                                .addNewContainer()
+                                .withName("main")
+                                .withImage(train)
+                                .withImagePullPolicy("Never")
+                                .withCommand("python3", "-c", "print('imposter')")
+                                .endContainer()
+                                .build()))
+                    .build())
+            .create();
+        ClusterFixture.await(
+            "the imposter pod to end",
+            Duration.ofSeconds(60),
+            () ->
+                "Succeeded"
+                    .equals(
+                        cluster
+                            .admin()
+                            .pods()
+                            .inNamespace(namespace)
+                            .withName("sentinel-imposter")
+                            .get()
+                            .getStatus()
+                            .getPhase()));
+        // Its file is older than the next job's: once those lines are in, the shipper read it.
+        String after =
+            submit(
+                fixture,
+                "after",
+                "[print(f\"after {i}\") for i in range(100)]; print(\"y\" * 40000)",
+                train);
+        JobRecord afterDone =
+            ClusterFixture.awaitJob(
+                engine, after, r -> r.state().isTerminal(), Duration.ofSeconds(120));
+        assertEquals(JobState.SUCCEEDED, afterDone.state(), afterDone::toString);
+        List<String> afterLines = new ArrayList<>();
+        IntStream.range(0, 100).forEach(i -> afterLines.add("after " + i));
+        afterLines.add("y".repeat(40_000));
+        CliRun afterLogs = fixture.cli("logs", after);
+        assertEquals(afterLines, afterLogs.out().lines().toList(), "sentinel logs from the pod");
+        awaitCount(url, after, 101);
+        assertEquals(afterLines, read(active.extension(), afterDone, namespace, null));
+        assertEquals(
+            0,
+            countWhere(url, "kubernetes.pod.name", "sentinel-imposter"),
+            "lines of a pod without the job label");
+        assertEquals(LINES, count(url, id), "the first job's lines after the shipper's restart");
+
+        // The job's pods gone, its lines come from Elasticsearch, through the plugin.
+        cluster.admin().pods().inNamespace(namespace).withLabel(Labels.JOB_ID, id).delete();
+        ClusterFixture.await(
+            "the job's pods to be gone",
+            Duration.ofSeconds(60),
+            () ->
+                cluster
+                    .admin()
+                    .pods()
+                    .inNamespace(namespace)
+                    .withLabel(Labels.JOB_ID, id)
+                    .list()
+                    .getItems()
+                    .isEmpty());
+        LogSource source0 = active.extension();
+        assertEquals(fromPod, read(source0, done, namespace, null), "all lines");
+        assertEquals(
+            fromPod.subList(LINES - 100, LINES), read(source0, done, namespace, 100), "tail 100");
+      }
+
+      Result uninstall =
+          HelmChartTest.helm(cluster, "uninstall", release, "-n", namespace, "--wait");
+      assertEquals(0, uninstall.exit(), uninstall::all);
+    } finally {
+      HelmChartTest.helm(cluster, "uninstall", release, "-n", namespace);
+      fixture.deleteNamespace();
+      Files.deleteIfExists(values);
+    }
+  }
+
+  private static String submit(ClusterFixture fixture, String name, String program, String image)
+      throws IOException {
+    Path spec = Files.createTempFile("spec-" + name, ".yaml");
+    try {
+      Files.writeString(
+          spec,
+          "name: "
+              + name
+              + "\nimage: "
+              + image
+              + "\ncommand: [python3, -c, '"
+              + program
+              + "']\nresources: {cpu: 200m, memory: 128Mi}\n"
+              + RealNodeJobsTest.ON_REAL_NODE);
+      CliRun submit = fixture.cli("submit", "-f", spec.toString(), "-o", "name");
+      assertEquals(ExitCodes.OK, submit.exitCode(), submit.err());
+      return submit.out().trim().replaceFirst("^job/", "");
+    } finally {
+      Files.delete(spec);
+    }
+  }
+
+  private static List<String> read(LogSource source, JobRecord job, String namespace, Integer tail)
+      throws Exception {
+    List<String> got = new ArrayList<>();
+    source.read(
+        job,
+        new LogQuery(namespace, null, tail, false, () -> true),
+        (LogLine l) -> got.add(l.text()));
+    return got;
+  }
+
+  private static Pod shipperPodOrNull(TestCluster cluster, String namespace) {
+    return cluster
+        .admin()
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("app.kubernetes.io/component", "log-shipper")
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Pod shipperPod(TestCluster cluster, String namespace) {
+    Pod pod = shipperPodOrNull(cluster, namespace);
+    assertTrue(pod != null, "no shipper pod");
+    return pod;
+  }
+
+  /** A field of a document, nested or dotted, as text. */
+  private static String field(JsonNode source, String dotted) {
+    JsonNode flat = source.get(dotted);
+    if (flat != null) {
+      return flat.asString();
+    }
+    JsonNode node = source;
+    for (String part : dotted.split("\\.")) {
+      node = node.path(part);
+    }
+    return node.isMissingNode() ? null : node.asString();
+  }
+
+  private static void awaitCount(String url, String jobId, long want) {
+    long[] got = {-1};
+    try {
+      ClusterFixture.await(
+          want + " documents of " + jobId,
+          Duration.ofSeconds(90),
+          () -> {
+            got[0] = count(url, jobId);
+            return got[0] >= want;
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " (last count " + got[0] + ")", e);
+    }
+    assertEquals(want, count(url, jobId), "documents of " + jobId);
+  }
+
+  private static long count(String url, String jobId) {
+    return countWhere(url, "sentinels.job_id", jobId);
+  }
+
+  /** Documents of every index (shipped anywhere) whose {@code field} is {@code value}. */
+  private static long countWhere(String url, String field, String value) {
+    try {
+      post(url + "/_refresh", "");
+      HttpResponse<String> response =
+          post(url + "/_count", "{\"query\":{\"term\":{\"" + field + "\":\"" + value + "\"}}}");
+      return RecordCodec.mapper().readTree(response.body()).path("count").asLong(-1);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static JsonNode first(String url, String namespace, String jobId) throws Exception {
+    HttpResponse<String> response =
+        post(
+            url + "/logs-sentinels-" + namespace + "/_search",
+            "{\"size\":1,\"query\":{\"term\":{\"sentinels.job_id\":\""
+                + jobId
+                + "\"}},\"sort\":[{\"log.offset\":\"asc\"}]}");
+    assertEquals(200, response.statusCode(), response.body());
+    return RecordCodec.mapper().readTree(response.body()).at("/hits/hits/0");
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String url, String json) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(20))
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Forwards connections to {@code bindHost}:(a free port) to {@code targetHost}:{@code
+   * targetPort}, byte for byte, until closed.
+   */
+  private static final class Relay implements AutoCloseable {
+    private final ServerSocket server;
+    private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Relay(String bindHost, String targetHost, int targetPort) throws IOException {
+      server = new ServerSocket();
+      server.bind(new InetSocketAddress(InetAddress.getByName(bindHost), 0));
+      daemon(
+          () -> {
+            while (!server.isClosed()) {
+              try {
+                Socket in = server.accept();
+                Socket out = new Socket(targetHost, targetPort);
+                sockets.add(in);
+                sockets.add(out);
+                pump(in, out);
+                pump(out, in);
+              } catch (IOException e) {
+                // closed, or Elasticsearch refused: the client sees its connection end
+              }
+            }
+          });
+    }
+
+    private static void daemon(Runnable body) {
+      Thread thread = new Thread(body, "es-relay");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private void pump(Socket from, Socket to) {
+      daemon(
+          () -> {
+            try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
+              in.transferTo(out);
+            } catch (IOException e) {
+              // one side ended
+            } finally {
+              try {
+                from.close();
+                to.close();
+              } catch (IOException e) {
+                // closing
+              }
+            }
+          });
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+}
