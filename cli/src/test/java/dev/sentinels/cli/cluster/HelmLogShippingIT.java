@@ -34,6 +34,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,19 +54,18 @@ import tools.jackson.databind.JsonNode;
  * the {@code sentinel-config} the chart wrote, reads back exactly what {@code sentinel logs} showed
  * from the pod, in order, and its last 100. A restarted shipper sends nothing twice and carries on.
  *
- * <p>Elasticsearch listens on this host's loopback; pods reach the host at its address on the real
+ * <p>Elasticsearch has security on (TLS with a CA of its own, a user and password): the shipper
+ * takes the password and the CA from Secrets, the plugin its password from the Secret the chart's
+ * entry names. It listens on this host's loopback; pods reach the host at its address on the real
  * node's bridge, so the test relays that address's port to Elasticsearch.
  */
-@ExtendWith({TestClusterExtension.class, ElasticsearchServerExtension.class})
+@ExtendWith(TestClusterExtension.class)
 class HelmLogShippingIT {
 
   private static final int LINES = 10_000;
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @Test
-  void everyLineOfAJobIsInElasticsearchAfterItsPodsAreGone(
-      TestCluster cluster, ElasticsearchServer es) throws Exception {
+  void everyLineOfAJobIsInElasticsearchAfterItsPodsAreGone(TestCluster cluster) throws Exception {
     String node = cluster.realNode();
     String train = cluster.image("train");
     String otelcol = cluster.image("otelcol");
@@ -79,11 +79,42 @@ class HelmLogShippingIT {
             .orElseThrow()
             .getAddress();
     String host = address.substring(0, address.lastIndexOf('.')) + ".1"; // the bridge's
-    URI local = URI.create(es.url());
     Path values = Files.createTempFile("helm-logs", ".yaml");
-    try (Relay relay = new Relay(host, local.getHost(), local.getPort());
+    List<Relay> relays = new ArrayList<>();
+    // Security on: TLS with a CA of its own, user sentinel with a password. The shipper gets the
+    // password and the CA from Secrets of the release namespace.
+    try (ElasticsearchServerExtension.Handle secure = ElasticsearchServerExtension.startSecure();
         Engine engine = fixture.engine()) {
-      String url = "http://" + host + ":" + relay.port();
+      ElasticsearchServer server = secure.server;
+      URI local = URI.create(server.url());
+      Es es = new Es(server);
+      Relay relay = new Relay(host, local.getHost(), local.getPort());
+      relays.add(relay);
+      String url = "https://" + host + ":" + relay.port();
+      cluster
+          .admin()
+          .secrets()
+          .inNamespace(namespace)
+          .resource(
+              new io.fabric8.kubernetes.api.model.SecretBuilder()
+                  .withNewMetadata()
+                  .withName("es-credentials")
+                  .endMetadata()
+                  .addToStringData("password", es.password)
+                  .build())
+          .create();
+      cluster
+          .admin()
+          .secrets()
+          .inNamespace(namespace)
+          .resource(
+              new io.fabric8.kubernetes.api.model.SecretBuilder()
+                  .withNewMetadata()
+                  .withName("es-ca")
+                  .endMetadata()
+                  .addToStringData("ca.crt", Files.readString(server.dir().resolve("ca.crt")))
+                  .build())
+          .create();
       // The kubelet's podLogsDir: the test cluster's real node keeps pod logs in its directory.
       JsonNode kubelet =
           RecordCodec.mapper()
@@ -96,7 +127,12 @@ class HelmLogShippingIT {
           scheduler: {enabled: false}
           rbac: {userRoles: false}
           logs:
-            elasticsearch: {url: "%s"}
+            elasticsearch:
+              url: "%s"
+              username: sentinel
+              passwordSecretRef: {name: es-credentials, key: password}
+              caSecretRef: {name: es-ca, key: ca.crt}
+              tlsServerName: localhost   # its certificate names localhost and 127.0.0.1
             shipper:
               enabled: true
               image: {repository: %s, digest: "%s"}
@@ -119,8 +155,10 @@ class HelmLogShippingIT {
       assertEquals(0, install.exit(), install::all);
       assertEquals(node, shipperPod(cluster, namespace).getSpec().getNodeName());
 
-      // The plugin as the CLI gets it: the elasticsearch entry the chart wrote in sentinel-config.
-      String plugins =
+      // The plugin as the CLI gets it: the elasticsearch entry the chart wrote in sentinel-config,
+      // its password read from the Secret it names. Only its address differs: the server's
+      // certificate names loopback, so this host reads there, with the CA file a reader gives.
+      String written =
           cluster
               .admin()
               .configMaps()
@@ -129,11 +167,28 @@ class HelmLogShippingIT {
               .get()
               .getData()
               .get("plugins.yaml");
+      assertTrue(
+          written.contains("    url: " + url + "\n")
+              && written.contains("    username: sentinel\n")
+              && written.contains("name: es-credentials"),
+          written);
+      String plugins =
+          written.replace(
+              "    url: " + url + "\n",
+              "    url: "
+                  + server.url()
+                  + "\n    caFile: "
+                  + server.dir().resolve("ca.crt")
+                  + "\n");
       try (PluginHost host0 =
           PluginHost.load(
               BuiltPlugins.all(),
               PluginsConfigReader.readDocument(plugins, "sentinel-config"),
-              (name, key) -> Optional.empty())) {
+              (name, key) ->
+                  Optional.ofNullable(
+                          cluster.admin().secrets().inNamespace(namespace).withName(name).get())
+                      .map(secret -> secret.getData().get(key))
+                      .map(b64 -> new String(java.util.Base64.getDecoder().decode(b64))))) {
         var active = host0.logSource().orElseThrow(() -> new AssertionError(plugins));
         assertNull(
             host0.statuses().stream()
@@ -151,7 +206,7 @@ class HelmLogShippingIT {
                 List.of(
                     new ShippedLine(
                         "probe", "probe", "probe", "probe", "test", 1, 0, Instant.now(), "probe")));
-        assertEquals(200, get(url + "/_index_template/logs-sentinels").statusCode());
+        assertEquals(200, es.get("/_index_template/logs-sentinels").statusCode());
 
         List<String> expected =
             IntStream.range(0, LINES)
@@ -172,8 +227,8 @@ class HelmLogShippingIT {
         List<String> fromPod = logs.out().lines().toList();
         assertEquals(expected, fromPod, "sentinel logs from the pod");
 
-        awaitCount(url, id, LINES);
-        JsonNode doc = first(url, namespace, id);
+        awaitCount(es, id, LINES);
+        JsonNode doc = first(es, namespace, id);
         assertTrue(
             doc.at("/_index").asString().startsWith(".ds-logs-sentinels-" + namespace + "-"),
             doc::toString);
@@ -254,13 +309,13 @@ class HelmLogShippingIT {
         afterLines.add("y".repeat(40_000));
         CliRun afterLogs = fixture.cli("logs", after);
         assertEquals(afterLines, afterLogs.out().lines().toList(), "sentinel logs from the pod");
-        awaitCount(url, after, 101);
+        awaitCount(es, after, 101);
         assertEquals(afterLines, read(active.extension(), afterDone, namespace, null));
         assertEquals(
             0,
-            countWhere(url, "kubernetes.pod.name", "sentinel-imposter"),
+            countWhere(es, "kubernetes.pod.name", "sentinel-imposter"),
             "lines of a pod without the job label");
-        assertEquals(LINES, count(url, id), "the first job's lines after the shipper's restart");
+        assertEquals(LINES, count(es, id), "the first job's lines after the shipper's restart");
 
         // The job's pods gone, its lines come from Elasticsearch, through the plugin.
         cluster.admin().pods().inNamespace(namespace).withLabel(Labels.JOB_ID, id).delete();
@@ -286,6 +341,9 @@ class HelmLogShippingIT {
           HelmChartTest.helm(cluster, "uninstall", release, "-n", namespace, "--wait");
       assertEquals(0, uninstall.exit(), uninstall::all);
     } finally {
+      for (Relay relay : relays) {
+        relay.close();
+      }
       HelmChartTest.helm(cluster, "uninstall", release, "-n", namespace);
       fixture.deleteNamespace();
       Files.deleteIfExists(values);
@@ -357,42 +415,42 @@ class HelmLogShippingIT {
     return node.isMissingNode() ? null : node.asString();
   }
 
-  private static void awaitCount(String url, String jobId, long want) {
+  private static void awaitCount(Es es, String jobId, long want) {
     long[] got = {-1};
     try {
       ClusterFixture.await(
           want + " documents of " + jobId,
           Duration.ofSeconds(90),
           () -> {
-            got[0] = count(url, jobId);
+            got[0] = count(es, jobId);
             return got[0] >= want;
           });
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + " (last count " + got[0] + ")", e);
     }
-    assertEquals(want, count(url, jobId), "documents of " + jobId);
+    assertEquals(want, count(es, jobId), "documents of " + jobId);
   }
 
-  private static long count(String url, String jobId) {
-    return countWhere(url, "sentinels.job_id", jobId);
+  private static long count(Es es, String jobId) {
+    return countWhere(es, "sentinels.job_id", jobId);
   }
 
   /** Documents of every index (shipped anywhere) whose {@code field} is {@code value}. */
-  private static long countWhere(String url, String field, String value) {
+  private static long countWhere(Es es, String field, String value) {
     try {
-      post(url + "/_refresh", "");
+      es.post("/_refresh", "");
       HttpResponse<String> response =
-          post(url + "/_count", "{\"query\":{\"term\":{\"" + field + "\":\"" + value + "\"}}}");
+          es.post("/_count", "{\"query\":{\"term\":{\"" + field + "\":\"" + value + "\"}}}");
       return RecordCodec.mapper().readTree(response.body()).path("count").asLong(-1);
     } catch (Exception e) {
       return -1;
     }
   }
 
-  private static JsonNode first(String url, String namespace, String jobId) throws Exception {
+  private static JsonNode first(Es es, String namespace, String jobId) throws Exception {
     HttpResponse<String> response =
-        post(
-            url + "/logs-sentinels-" + namespace + "/_search",
+        es.post(
+            "/logs-sentinels-" + namespace + "/_search",
             "{\"size\":1,\"query\":{\"term\":{\"sentinels.job_id\":\""
                 + jobId
                 + "\"}},\"sort\":[{\"log.offset\":\"asc\"}]}");
@@ -400,20 +458,55 @@ class HelmLogShippingIT {
     return RecordCodec.mapper().readTree(response.body()).at("/hits/hits/0");
   }
 
-  private static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
+  /** Elasticsearch as an admin reads it here: over TLS with its CA, as user sentinel. */
+  private static final class Es {
+    final String base;
+    final String password;
+    private final HttpClient http;
+    private final String authorization;
 
-  private static HttpResponse<String> post(String url, String json) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create(url))
-            .header("Content-Type", "application/json")
-            .timeout(Duration.ofSeconds(20))
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    Es(ElasticsearchServer server) throws Exception {
+      base = server.url();
+      password = Files.readString(server.dir().resolve("password")).trim();
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      try (InputStream pem = Files.newInputStream(server.dir().resolve("ca.crt"))) {
+        trust.setCertificateEntry(
+            "ca",
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem));
+      }
+      javax.net.ssl.TrustManagerFactory trustManagers =
+          javax.net.ssl.TrustManagerFactory.getInstance(
+              javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trust);
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, trustManagers.getTrustManagers(), null);
+      http = HttpClient.newBuilder().sslContext(tls).build();
+      authorization =
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString(("sentinel:" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(base + path))
+              .header("Authorization", authorization)
+              .timeout(Duration.ofSeconds(20))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String json) throws Exception {
+      return http.send(
+          HttpRequest.newBuilder(URI.create(base + path))
+              .header("Authorization", authorization)
+              .header("Content-Type", "application/json")
+              .timeout(Duration.ofSeconds(20))
+              .POST(HttpRequest.BodyPublishers.ofString(json))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   /**
