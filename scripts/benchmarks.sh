@@ -115,6 +115,10 @@ rss=$(awk '/VmRSS/ {print int($2/1024) " MiB"}' "/proc/$(pgrep -P $sched java ||
 kill -TERM "$sched"; wait "$sched" || true
 passes=$(grep -c "admitted\|holding" /tmp/sentinel-bench-scheduler.log || true)
 
+echo "benchmarks: logs in Elasticsearch" >&2
+source scripts/benchmark-logs.sh
+logs_rows=$(logs_benchmark)
+
 java_version=$(java -version 2>&1 | head -n 1)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 cat > docs/benchmarks.md <<MD
@@ -168,5 +172,7 @@ work on the same 2 cores. Setup for the queue and scheduler rows, not timed abov
 ## Scheduler
 
 \`sentinel scheduler\` watching a namespace with $big queued jobs, 45 s after start: peak RSS $hwm, current RSS $rss (JVM defaults, no heap flags).
+
+$(logs_section "$logs_rows")
 MD
 echo "benchmarks: wrote docs/benchmarks.md" >&2

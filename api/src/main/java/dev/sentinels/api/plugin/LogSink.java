@@ -17,6 +17,12 @@ public interface LogSink extends SentinelExtension {
   void write(List<ShippedLine> lines) throws Exception;
 
   /**
+   * Makes the store ready for lines from any shipper (an index template, say), before the first
+   * arrives; the scheduler calls it when it starts, on every backend. Safe to call again.
+   */
+  default void prepare() throws Exception {}
+
+  /**
    * One line of a job's output.
    *
    * @param id stable for this line of this job: derived from the job, its attempt and the line's

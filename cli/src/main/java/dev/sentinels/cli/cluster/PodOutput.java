@@ -5,7 +5,11 @@ import dev.sentinels.cli.support.Sleeping;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.fabric8.kubernetes.client.dsl.Loggable;
+import io.fabric8.kubernetes.client.dsl.TailPrettyLoggable;
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -35,10 +39,16 @@ final class PodOutput implements JobOutput {
   }
 
   @Override
-  public void copy(Integer tailLines, boolean follow, BooleanSupplier jobEnded, PrintStream out) {
+  public void copy(
+      Integer tailLines, Instant since, boolean follow, BooleanSupplier jobEnded, PrintStream out) {
     var container =
         client.pods().inNamespace(namespace).withName(pod).inContainer(JobLauncher.CONTAINER);
-    var tailed = tailLines == null ? container : container.tailingLines(tailLines);
+    // The API takes whole seconds (RFC 3339): rounding down keeps every line asked for.
+    TailPrettyLoggable timed =
+        since == null
+            ? container
+            : container.sinceTime(since.truncatedTo(ChronoUnit.SECONDS).toString());
+    Loggable tailed = tailLines == null ? timed : timed.tailingLines(tailLines);
     if (!follow) {
       out.print(tailed.getLog());
       out.flush();

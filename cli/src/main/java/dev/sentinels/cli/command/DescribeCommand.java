@@ -127,6 +127,7 @@ final class DescribeCommand extends BackendCommand {
     }
     field(out, "Artifacts", s.artifacts());
     JobHooks.trackingLink(job).ifPresent(link -> field(out, "Tracking", link));
+    dev.sentinels.cli.plugin.JobLogs.link(job).ifPresent(link -> field(out, "Logs", link));
     out.println("Timeline:");
     for (Transition t : job.timeline()) {
       out.printf(

@@ -9,6 +9,7 @@ import dev.sentinels.cli.engine.port.Backend;
 import dev.sentinels.cli.engine.port.Capacity;
 import dev.sentinels.cli.engine.port.DescribeSection;
 import dev.sentinels.cli.engine.port.NodeView;
+import dev.sentinels.cli.engine.port.OutputShipping;
 import dev.sentinels.cli.engine.port.PassReport;
 import dev.sentinels.cli.engine.port.SchedulerDriver;
 import dev.sentinels.cli.engine.port.StoredRecord;
@@ -78,6 +79,7 @@ public final class Engine implements AutoCloseable {
             backend.currentUser(),
             clock.instant(),
             hooks(),
+            logsNamespace(),
             backend.store()::create);
     passAfterWrite();
     return get(record.id());
@@ -239,9 +241,71 @@ public final class Engine implements AutoCloseable {
     return written.orElseGet(() -> stored(jobId).record());
   }
 
-  /** Copies the job's output to {@code out}; with {@code follow}, until the job ends. */
+  /**
+   * Copies the job's output to {@code out}: from the backend while it has it, else (or when {@code
+   * source} says so) from the log source; with {@code follow}, until the job ends.
+   *
+   * @param source {@code cluster} or {@code local} for the backend, a log source's plugin id, or
+   *     null for the backend while it has output and the log source after
+   */
+  public void logs(
+      String jobId,
+      String source,
+      boolean follow,
+      Integer tailLines,
+      java.time.Instant since,
+      PrintStream out) {
+    new LogReading(backend.runtime(), this::get, () -> hooks().logs(), logsNamespace())
+        .copy(new LogReading.Request(jobId, origin(source), follow, tailLines, since), out);
+  }
+
+  /** The same from wherever the output is, all of it since the job started. */
   public void logs(String jobId, boolean follow, Integer tailLines, PrintStream out) {
-    new LogFollowing(backend.runtime(), this::get).copy(jobId, follow, tailLines, out);
+    logs(jobId, null, follow, tailLines, null, out);
+  }
+
+  private LogReading.Origin origin(String source) {
+    if (source == null) {
+      return LogReading.Origin.AUTO;
+    }
+    if (source.equals("cluster") || source.equals("local")) {
+      return LogReading.Origin.RUNTIME;
+    }
+    Optional<String> configured = hooks().logs().sourceId();
+    if (configured.isEmpty() || !configured.get().equals(source)) {
+      throw SentinelException.invalid(
+          "--source: "
+              + source
+              + (configured.isEmpty()
+                  ? " is not configured (configure plugins." + source + "; see: sentinel plugins)"
+                  : " is not a log source here; use cluster, local or " + configured.get()));
+    }
+    return LogReading.Origin.SOURCE;
+  }
+
+  /**
+   * Lines matching {@code text} in the log source, newest first.
+   *
+   * @param allNamespaces every namespace's jobs, not only this one's
+   */
+  public void searchLogs(
+      String text,
+      String project,
+      java.time.Instant since,
+      int limit,
+      boolean allNamespaces,
+      Consumer<dev.sentinels.api.plugin.LogSource.LogMatch> sink) {
+    hooks()
+        .logs()
+        .search(
+            new dev.sentinels.api.plugin.LogSource.LogSearch(
+                text, allNamespaces ? null : logsNamespace(), project, since, limit),
+            sink);
+  }
+
+  /** The namespace of this backend's jobs in a log source: the cluster's, or {@code local}. */
+  private String logsNamespace() {
+    return backend.namespace().orElse("local");
   }
 
   /** One admission pass now (not waiting for another admitter), then brief plugin delivery. */
@@ -301,8 +365,17 @@ public final class Engine implements AutoCloseable {
         return;
       }
       log.println(clock.instant() + " scheduler " + identity + " on " + target());
-      try (HookWorker worker = plugins.startWorker(identity, log, this::queue, this::nodes)) {
-        new SchedulerLoop(driver, guard, pass(identity), plugins::outstanding, clock, log, health)
+      plugins.prepareLogs(log);
+      try (HookWorker worker = plugins.startWorker(identity, log, this::queue, this::nodes);
+          OutputShipping shipping = backend.runtime().shipOutput(plugins.logSink(), log)) {
+        new SchedulerLoop(
+                driver,
+                guard,
+                pass(identity),
+                () -> plugins.outstanding() || shipping.behind(),
+                clock,
+                log,
+                health)
             .run(stop, worker);
       } finally {
         guard.release();

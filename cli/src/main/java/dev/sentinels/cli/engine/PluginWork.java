@@ -94,6 +94,46 @@ final class PluginWork implements AutoCloseable {
   }
 
   /**
+   * Where the local runner ships output, when a plugin takes it. A sink that fails to load is
+   * reported by {@code sentinel plugins}; shipping then only indexes.
+   */
+  Optional<dev.sentinels.cli.engine.port.OutputShipping.Sink> logSink() {
+    if (!hooks().configured()) {
+      return Optional.empty();
+    }
+    dev.sentinels.cli.plugin.JobLogs logs = hooks().logs();
+    try {
+      return logs.hasSink() ? Optional.of(logs::ship) : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The scheduler's start: the log sink readies its store (Elasticsearch's index template) before
+   * any shipper's first line. A failure is one line in the log; the sink tries again when it
+   * writes.
+   */
+  void prepareLogs(PrintStream log) {
+    if (!hooks().configured()) {
+      return;
+    }
+    // Beside the loop: a sink that is down must not hold up admission.
+    Thread prepare =
+        new Thread(
+            () -> {
+              try {
+                hooks().logs().prepare();
+              } catch (Exception e) {
+                log.printf("%s log sink not ready: %s%n", clock.instant(), e.getMessage());
+              }
+            },
+            "sentinel-log-sink-prepare");
+    prepare.setDaemon(true);
+    prepare.start();
+  }
+
+  /**
    * Plugin work still to do: pending deliveries, or an alert episode not closed yet. A runner that
    * idles out does not leave over it, or notifications would wait for the next command.
    */

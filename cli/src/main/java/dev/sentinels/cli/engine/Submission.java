@@ -27,8 +27,9 @@ public final class Submission {
 
   /**
    * Resolves the spec's priority class, builds the Queued record under a fresh id, lets the plugins
-   * see it before its first write (tracking run, env for the job), and stores it.
+   * see it before its first write (tracking run, env for the job, link to its logs), and stores it.
    *
+   * @param namespace where it runs ({@code local} on the local backend), for the logs link
    * @param createIfAbsent stores the record; false when its id is taken, and another is tried
    */
   public static JobRecord store(
@@ -37,6 +38,7 @@ public final class Submission {
       String user,
       Instant now,
       JobHooks hooks,
+      String namespace,
       Predicate<JobRecord> createIfAbsent) {
     PriorityClass priority =
         config
@@ -62,7 +64,8 @@ public final class Submission {
                   null,
                   List.of(new Transition(JobState.QUEUED, now, "Submitted by " + user)),
                   Map.of());
-          JobRecord candidate = hooks.onSubmit(fresh, System.err::println);
+          JobRecord candidate =
+              hooks.logs().withLink(hooks.onSubmit(fresh, System.err::println), namespace);
           return createIfAbsent.test(candidate) ? Attempt.done(candidate) : Attempt.again();
         },
         () ->

@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
 /**
- * A local job's {@code output.log}: stdout and stderr of every attempt, as the wrapper wrote it.
+ * A local job's {@code output.log}: stdout and stderr of every attempt, as the wrapper wrote it;
+ * {@code since} is found in its {@link OutputIndex}.
  */
 final class LocalOutput implements JobOutput {
 
@@ -24,9 +26,13 @@ final class LocalOutput implements JobOutput {
   }
 
   @Override
-  public void copy(Integer tailLines, boolean follow, BooleanSupplier jobEnded, PrintStream out) {
+  public void copy(
+      Integer tailLines, Instant since, boolean follow, BooleanSupplier jobEnded, PrintStream out) {
     try (RandomAccessFile output = new RandomAccessFile(file.toFile(), "r")) {
       long position = tailLines == null ? 0 : tailStart(output, tailLines);
+      if (since != null) {
+        position = Math.max(position, new OutputIndex(file.getParent()).startOf(since));
+      }
       byte[] buffer = new byte[64 * 1024];
       while (true) {
         boolean ended = !follow || jobEnded.getAsBoolean();

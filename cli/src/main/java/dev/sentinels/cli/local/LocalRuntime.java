@@ -9,6 +9,7 @@ import dev.sentinels.cli.engine.port.DescribeSection;
 import dev.sentinels.cli.engine.port.JobOutput;
 import dev.sentinels.cli.engine.port.JobRuntime;
 import dev.sentinels.cli.engine.port.NodeView;
+import dev.sentinels.cli.engine.port.OutputShipping;
 import dev.sentinels.cli.engine.port.StoredRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +112,20 @@ final class LocalRuntime implements JobRuntime {
   public Optional<JobOutput> output(JobRecord record) {
     Path output = home.jobDir(record.id()).resolve(JobProcesses.OUTPUT);
     return Files.exists(output) ? Optional.of(new LocalOutput(output)) : Optional.empty();
+  }
+
+  @Override
+  public OutputShipping shipOutput(Optional<OutputShipping.Sink> sink, java.io.PrintStream log) {
+    return new OutputShipper(
+            home,
+            store,
+            sink,
+            message -> {
+              log.println(java.time.Instant.now() + " " + message);
+              log.flush();
+            },
+            java.time.Clock.systemUTC())
+        .start();
   }
 
   @Override

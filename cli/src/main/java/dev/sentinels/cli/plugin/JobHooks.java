@@ -123,6 +123,11 @@ public final class JobHooks implements AutoCloseable {
         clock);
   }
 
+  /** Logs through the plugins: the log source, the sink, the link. */
+  public JobLogs logs() {
+    return new JobLogs(this::host);
+  }
+
   /** The host, loading plugins on first call; null when nothing is configured. */
   public synchronized PluginHost host() {
     return config.isEmpty() ? null : inventory();

@@ -20,6 +20,7 @@ public final class EngineTesting {
         backend.currentUser(),
         Clock.systemUTC().instant(),
         JobHooks.none(Clock.systemUTC()),
+        backend.namespace().orElse("local"),
         backend.store()::create);
   }
 

@@ -46,6 +46,16 @@ public interface JobRuntime {
   /** The job's output, once it has any (a pod past Pending, an output file). */
   Optional<JobOutput> output(JobRecord record);
 
+  /**
+   * Starts shipping jobs' output to {@code sink} (or, with none, only keeping what shipping and
+   * {@code logs --since} need) for as long as the returned handle is open; the scheduler's loop
+   * holds it. A backend whose output is shipped by something else returns {@link
+   * OutputShipping#NONE}.
+   */
+  default OutputShipping shipOutput(Optional<OutputShipping.Sink> sink, java.io.PrintStream log) {
+    return OutputShipping.NONE;
+  }
+
   /** Runtime detail for {@code describe}: objects and events, or the local process. */
   List<DescribeSection> describe(JobRecord record);
 

@@ -406,6 +406,14 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
     return out.toString();
   }
 
+  /**
+   * The index template, so documents from the cluster's collector are mapped as Sentinels reads.
+   */
+  @Override
+  public void prepare() throws Exception {
+    template.ensure();
+  }
+
   @Override
   public void write(List<ShippedLine> lines) throws Exception {
     if (lines.isEmpty()) {
