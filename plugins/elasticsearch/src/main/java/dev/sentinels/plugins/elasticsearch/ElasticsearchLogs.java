@@ -57,6 +57,9 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
   /** Lines per page: Elasticsearch's default {@code index.max_result_window} allows 10,000. */
   private static final int PAGE = 10_000;
 
+  /** The first page forward is small, so the first lines print before a whole page is read. */
+  private static final int FIRST_PAGE = 500;
+
   private static final long FOLLOW_MILLIS = 1_000;
 
   /** Marks a match in a highlighted line: characters that never occur in a log line. */
@@ -125,17 +128,19 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
             .id();
     Previous previous = new Previous();
     List<FieldValue> cursor = after;
+    int size = FIRST_PAGE;
     try {
       while (true) {
         List<FieldValue> searchAfter = cursor;
         String pitId = pit;
+        int pageSize = size;
         SearchResponse<Map> page =
             client.search(
                 s ->
                     linesPage(
                         s.pit(p -> p.id(pitId).keepAlive(k -> k.time("1m"))),
                         filter,
-                        PAGE,
+                        pageSize,
                         SortOrder.Asc,
                         searchAfter),
                 Map.class);
@@ -150,9 +155,10 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
           return cursor;
         }
         cursor = withoutTiebreaker(hits.get(hits.size() - 1).sort());
-        if (hits.size() < PAGE) {
+        if (hits.size() < pageSize) {
           return cursor;
         }
+        size = PAGE;
       }
     } finally {
       String closing = pit;
