@@ -26,6 +26,7 @@ final class OutputIndex {
 
   private final Path file;
   private List<Entry> entries;
+  private boolean tailChecked;
 
   OutputIndex(Path jobDir) {
     this.file = jobDir.resolve(FILE);
@@ -51,13 +52,32 @@ final class OutputIndex {
       return;
     }
     long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+    // A runner killed mid-append leaves a line without its newline: end it, or this entry would
+    // run into it and read as a wrong one.
+    String torn = tornTail() ? "\n" : "";
     Files.writeString(
         file,
-        end + " " + nanos + "\n",
+        torn + end + " " + nanos + "\n",
         StandardCharsets.US_ASCII,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
     entries().add(new Entry(end, at));
+  }
+
+  private boolean tornTail() throws IOException {
+    if (tailChecked) {
+      return false;
+    }
+    tailChecked = true;
+    try (java.io.RandomAccessFile index = new java.io.RandomAccessFile(file.toFile(), "r")) {
+      if (index.length() == 0) {
+        return false;
+      }
+      index.seek(index.length() - 1);
+      return index.read() != '\n';
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      return false;
+    }
   }
 
   /** When the line ending at {@code lineEnd} had been written; null past the last look. */
