@@ -138,8 +138,8 @@ final class PluginWork implements AutoCloseable {
    * idles out does not leave over it, or notifications would wait for the next command.
    */
   boolean outstanding() {
-    if (!hooks().configured()) {
-      return false;
+    if (!hooks().configured() || !hooks().delivers()) {
+      return false; // a log plugin alone: records still say pending, but nobody delivers them
     }
     if (!backend.store().pendingHooks().isEmpty()) {
       return true;

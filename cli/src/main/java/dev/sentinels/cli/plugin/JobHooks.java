@@ -146,6 +146,12 @@ public final class JobHooks implements AutoCloseable {
     return !config.isEmpty();
   }
 
+  /** Whether a tracking backend or notifier is configured: someone to deliver terminal states. */
+  public boolean delivers() {
+    PluginHost plugins = host();
+    return plugins != null && !plugins.idle();
+  }
+
   /**
    * Starts the tracking run for a record about to be queued and returns the record with the run's
    * attributes and env. Never fails the submission: if tracking is unreachable or broken, the

@@ -145,6 +145,29 @@ class LocalLogsTest {
     }
   }
 
+  /**
+   * A log plugin alone delivers nothing at a job's end, so the terminal state's pending mark must
+   * not keep the runner: it ships, then idles out (it once stayed for good).
+   */
+  @Test
+  void aRunnerWithOnlyALogPluginShipsAndThenIdlesOut(ElasticsearchServer es) throws Exception {
+    try (LocalHome local = new LocalHome(dir.resolve("idle"), home(es.url()))) {
+      String id = local.submit("short", "echo shipped-then-idle");
+      local.awaitState(id, JobState.SUCCEEDED);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (RunnerLock.holderPid(local.home).isPresent() && System.nanoTime() < deadline) {
+        Sleeping.sleep(200);
+      }
+      assertTrue(
+          RunnerLock.holderPid(local.home).isEmpty(),
+          "the runner is still there a minute after its only job ended:\n"
+              + Files.readString(local.home.runnerLog()));
+      Files.delete(local.home.jobDir(id).resolve("output.log"));
+      CliRun fromElasticsearch = local.cli("logs", id);
+      assertEquals("shipped-then-idle\n", fromElasticsearch.out(), fromElasticsearch.err());
+    }
+  }
+
   @Test
   void withElasticsearchDownALiveOutputStillReadsAndAGoneOneIsOneLineExitFour() throws Exception {
     try (LocalHome local = new LocalHome(dir.resolve("down"), home("http://127.0.0.1:9"))) {
