@@ -58,6 +58,10 @@ public final class PluginHost implements AutoCloseable {
 
   private final PluginManager manager;
   private final List<PluginStatus> statuses = new ArrayList<>();
+
+  /** Unconfigured plugins whose extensions are made only when statuses are asked for. */
+  private final Map<Integer, List<Class<?>>> unmade = new java.util.LinkedHashMap<>();
+
   private final List<Active<TrackingBackend>> tracking = new ArrayList<>();
   private final List<Active<Notifier>> notifiers = new ArrayList<>();
   private final List<Active<LogSource>> logSources = new ArrayList<>();
@@ -104,12 +108,14 @@ public final class PluginHost implements AutoCloseable {
       try {
         manager.loadPlugins();
         manager.startPlugins();
+        dev.sentinels.cli.support.Timing.mark("plugins started");
       } catch (RuntimeException | LinkageError e) {
         host.statuses.add(
             new PluginStatus("?", "", existing.toString(), List.of(), "no", host.describe(e)));
       }
       for (PluginWrapper plugin : manager.getPlugins()) {
         host.add(plugin, config, secrets);
+        dev.sentinels.cli.support.Timing.mark("plugin added: " + plugin.getPluginId());
       }
     }
     Set<String> found = new LinkedHashSet<>();
@@ -144,21 +150,29 @@ public final class PluginHost implements AutoCloseable {
     List<SentinelExtension> extensions = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
     String error = null;
-    for (String className : manager.getExtensionClassNames(id)) {
+    List<String> classNames = new ArrayList<>(manager.getExtensionClassNames(id));
+    List<Class<?>> types = new ArrayList<>();
+    for (String className : classNames) {
       try {
-        Class<?> type = Class.forName(className, true, plugin.getPluginClassLoader());
-        Object instance = type.getDeclaredConstructor().newInstance();
-        if (instance instanceof SentinelExtension extension) {
-          extensions.add(extension);
-          kinds.addAll(kinds(extension));
-        } else {
+        // Only a configured plugin's extensions are made here: an unconfigured one costs a
+        // command only its class names (its kinds come from the class; whether it can be made
+        // is checked when the statuses are shown).
+        Class<?> type =
+            Class.forName(className, section.isPresent(), plugin.getPluginClassLoader());
+        if (!SentinelExtension.class.isAssignableFrom(type)) {
           error = className + " does not implement a Sentinels extension point";
+          continue;
+        }
+        kinds.addAll(kinds(type));
+        types.add(type);
+        if (section.isPresent()) {
+          extensions.add((SentinelExtension) type.getDeclaredConstructor().newInstance());
         }
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
         error = "extension " + className + " failed to load: " + describe(e);
       }
     }
-    if (error == null && extensions.isEmpty()) {
+    if (error == null && classNames.isEmpty()) {
       error = "no extensions (is META-INF/extensions.idx missing?)";
     }
     if (error == null && section.isPresent()) {
@@ -187,6 +201,9 @@ public final class PluginHost implements AutoCloseable {
         configured = "error";
         error = describe(e);
       }
+    }
+    if (error == null && section.isEmpty()) {
+      unmade.put(statuses.size(), types);
     }
     statuses.add(new PluginStatus(id, version, path, List.copyOf(kinds), configured, error));
   }
@@ -219,18 +236,18 @@ public final class PluginHost implements AutoCloseable {
     return failures;
   }
 
-  private static List<String> kinds(SentinelExtension extension) {
+  private static List<String> kinds(Class<?> extension) {
     List<String> kinds = new ArrayList<>();
-    if (extension instanceof TrackingBackend) {
+    if (TrackingBackend.class.isAssignableFrom(extension)) {
       kinds.add("tracking");
     }
-    if (extension instanceof Notifier) {
+    if (Notifier.class.isAssignableFrom(extension)) {
       kinds.add("notifier");
     }
-    if (extension instanceof LogSource || extension instanceof LogSink) {
+    if (LogSource.class.isAssignableFrom(extension) || LogSink.class.isAssignableFrom(extension)) {
       kinds.add("logs");
     }
-    if (extension instanceof MetricsSource) {
+    if (MetricsSource.class.isAssignableFrom(extension)) {
       kinds.add("metrics");
     }
     return kinds;
@@ -259,7 +276,30 @@ public final class PluginHost implements AutoCloseable {
     return states;
   }
 
-  public List<PluginStatus> statuses() {
+  /** Every plugin found, with what is wrong with it; unconfigured ones are made once to see. */
+  public synchronized List<PluginStatus> statuses() {
+    unmade.forEach(
+        (at, types) -> {
+          for (Class<?> type : types) {
+            try {
+              Class.forName(type.getName(), true, type.getClassLoader());
+              type.getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+              PluginStatus status = statuses.get(at);
+              statuses.set(
+                  at,
+                  new PluginStatus(
+                      status.id(),
+                      status.version(),
+                      status.path(),
+                      status.kinds(),
+                      status.configured(),
+                      "extension " + type.getName() + " failed to load: " + describe(e)));
+              return;
+            }
+          }
+        });
+    unmade.clear();
     return List.copyOf(statuses);
   }
 
