@@ -6,8 +6,10 @@ import dev.sentinels.api.plugin.LogSource.LogQuery;
 import dev.sentinels.cli.engine.port.JobOutput;
 import dev.sentinels.cli.engine.port.JobRuntime;
 import dev.sentinels.cli.plugin.JobLogs;
+import dev.sentinels.cli.support.BatchedLines;
 import dev.sentinels.cli.support.SentinelException;
 import dev.sentinels.cli.support.Sleeping;
+import dev.sentinels.cli.support.Timing;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Optional;
@@ -114,20 +116,26 @@ final class LogReading {
   private void fromSource(JobRecord record, Request request, PrintStream out) {
     String jobId = record.id();
     AtomicLong lines = new AtomicLong();
-    logs.get()
-        .read(
-            record,
-            new LogQuery(
-                namespace,
-                request.since(),
-                request.tailLines(),
-                request.follow(),
-                () -> records.apply(jobId).state().isTerminal()),
-            line -> {
-              out.println(line.text());
-              lines.incrementAndGet();
-            });
-    out.flush();
+    Timing.mark("log source asked");
+    try (BatchedLines batched = new BatchedLines(out)) {
+      logs.get()
+          .read(
+              record,
+              new LogQuery(
+                  namespace,
+                  request.since(),
+                  request.tailLines(),
+                  request.follow(),
+                  () -> records.apply(jobId).state().isTerminal()),
+              line -> {
+                batched.println(line.text());
+                if (lines.incrementAndGet() == 1) {
+                  batched.flush(); // the first line shows at once
+                  Timing.mark("first line");
+                }
+              });
+    }
+    Timing.mark("last line");
     if (lines.get() == 0 && request.since() == null && request.tailLines() == null) {
       System.err.println(
           "note: "

@@ -46,6 +46,7 @@ public final class JobLogs {
    */
   public void read(JobRecord job, LogQuery query, Consumer<LogLine> sink) {
     PluginHost.Active<LogSource> source = required();
+    dev.sentinels.cli.support.Timing.mark("log source loaded");
     ask(source, () -> source.extension().read(job, query, sink));
   }
 

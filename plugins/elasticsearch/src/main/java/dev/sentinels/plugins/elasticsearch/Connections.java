@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,11 @@ import javax.net.ssl.TrustManagerFactory;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.message.BasicHeader;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The client for the configured cluster: TLS with the configured CA, credentials as headers. */
 final class Connections {
@@ -92,19 +97,35 @@ final class Connections {
 
   /** What Elasticsearch's refusal means to a user, in one line. */
   static Exception refused(ElasticsearchSettings settings, ElasticsearchException e) {
+    return refused(settings, e.status(), e.error().type(), e.error().reason());
+  }
+
+  /** The same for an answer read without the typed client: its status and error body. */
+  static Exception refused(ElasticsearchSettings settings, ResponseException e) {
+    int status = e.getResponse().getStatusLine().getStatusCode();
+    String type = "error";
+    String reason = "";
+    try {
+      JsonNode error =
+          JSON.readTree(EntityUtils.toString(e.getResponse().getEntity())).path("error");
+      type = error.path("type").asString(type);
+      reason = error.path("reason").asString(reason);
+    } catch (IOException | RuntimeException unreadable) {
+      // The status says enough.
+    }
+    return refused(settings, status, type, reason);
+  }
+
+  private static Exception refused(
+      ElasticsearchSettings settings, int status, String type, String reason) {
     String where = "Elasticsearch at " + settings.url();
-    return switch (e.status()) {
+    return switch (status) {
       case 401 -> new IllegalStateException(where + " refused the credentials (401)");
-      case 403 -> new IllegalStateException(where + " denied access (403): " + e.error().reason());
+      case 403 -> new IllegalStateException(where + " denied access (403): " + reason);
       default ->
-          new IllegalStateException(
-              where
-                  + " answered "
-                  + e.status()
-                  + ": "
-                  + e.error().type()
-                  + ": "
-                  + e.error().reason());
+          new IllegalStateException(where + " answered " + status + ": " + type + ": " + reason);
     };
   }
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 }

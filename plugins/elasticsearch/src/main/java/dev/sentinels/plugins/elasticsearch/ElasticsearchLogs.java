@@ -7,15 +7,16 @@ import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.json.JsonpUtils;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.sentinels.api.JobRecord;
 import dev.sentinels.api.plugin.LogSink;
 import dev.sentinels.api.plugin.LogSource;
 import dev.sentinels.api.plugin.PluginConfig;
+import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -27,7 +28,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
 import org.pf4j.Extension;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Jobs' output in Elasticsearch: read back in order (with {@code --since}, {@code --tail} and
@@ -67,14 +80,22 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
 
   private static final String POST = "\u0002";
 
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  /** Writes one JSON value a line, as the bulk API reads them. */
+  private static final JsonMapper NDJSON =
+      JsonMapper.builder(JsonFactory.builder().rootValueSeparator("\n").build()).build();
+
   private ElasticsearchSettings settings;
   private ElasticsearchClient client;
+  private RestClient rest;
   private IndexTemplate template;
 
   @Override
   public void configure(PluginConfig config) {
     settings = ElasticsearchSettings.from(config);
     client = Connections.client(settings);
+    rest = ((RestClientTransport) client._transport()).restClient();
     template = new IndexTemplate(client, settings);
   }
 
@@ -113,61 +134,134 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
   }
 
   /**
-   * Every line after {@code after} (all when null), oldest first, in pages over a point in time;
-   * returns the sort values of the last line sent, or {@code after} when none came.
+   * Every line after {@code after} (all when null), oldest first, in pages over a point in time
+   * read one page ahead; returns the sort values of the last line sent, or {@code after} when none
+   * came.
    */
   private List<FieldValue> readForward(Query filter, List<FieldValue> after, Consumer<LogLine> sink)
       throws Exception {
-    String pit =
-        client
-            .openPointInTime(
-                p ->
-                    p.index(settings.readPattern())
-                        .keepAlive(k -> k.time("1m"))
-                        .ignoreUnavailable(true))
-            .id();
+    String[] pit = {openPointInTime()};
+    ForwardPages.Fetch fetch =
+        (searchAfter, size) -> {
+          SearchRequest search =
+              SearchRequest.of(
+                  s ->
+                      linesPage(
+                          s.pit(p -> p.id(pit[0]).keepAlive(k -> k.time("1m"))),
+                          filter,
+                          size,
+                          SortOrder.Asc,
+                          searchAfter));
+          Request request = new Request("POST", "/_search");
+          // Only what is read: without each hit's index, id and score the page is a third smaller.
+          request.addParameter("filter_path", "pit_id,hits.hits._source,hits.hits.sort");
+          request.setJsonEntity(JsonpUtils.toJsonString(search, client._jsonpMapper()));
+          try {
+            byte[] body = EntityUtils.toByteArray(rest.performRequest(request).getEntity());
+            pit[0] = pitId(body, pit[0]);
+            return body;
+          } catch (ResponseException e) {
+            throw Connections.refused(settings, e);
+          }
+        };
     Previous previous = new Previous();
-    List<FieldValue> cursor = after;
-    int size = FIRST_PAGE;
-    try {
-      while (true) {
-        List<FieldValue> searchAfter = cursor;
-        String pitId = pit;
-        int pageSize = size;
-        SearchResponse<Map> page =
-            client.search(
-                s ->
-                    linesPage(
-                        s.pit(p -> p.id(pitId).keepAlive(k -> k.time("1m"))),
-                        filter,
-                        pageSize,
-                        SortOrder.Asc,
-                        searchAfter),
-                Map.class);
-        if (page.pitId() != null) {
-          pit = page.pitId();
-        }
-        List<Hit<Map>> hits = page.hits().hits();
-        for (Hit<Map> hit : hits) {
-          previous.send(hit, sink);
-        }
-        if (hits.isEmpty()) {
-          return cursor;
-        }
-        cursor = withoutTiebreaker(hits.get(hits.size() - 1).sort());
-        if (hits.size() < pageSize) {
-          return cursor;
-        }
-        size = PAGE;
+    try (ForwardPages pages = new ForwardPages(fetch, after, FIRST_PAGE, PAGE)) {
+      for (ForwardPages.Page page = pages.next(); page != null; page = pages.next()) {
+        sendAll(page.body(), previous, sink);
       }
+      return pages.cursor();
     } finally {
-      String closing = pit;
       try {
-        client.closePointInTime(c -> c.id(closing));
+        Request close = new Request("DELETE", "/_pit");
+        close.setJsonEntity(JSON.writeValueAsString(Map.of("id", pit[0])));
+        rest.performRequest(close);
       } catch (Exception e) {
         // It expires on its own within a minute.
       }
     }
+  }
+
+  /** A point in time over the job's data streams (by the low-level client, as pages are read). */
+  private String openPointInTime() throws Exception {
+    Request open = new Request("POST", "/" + settings.readPattern() + "/_pit");
+    open.addParameter("keep_alive", "1m");
+    open.addParameter("ignore_unavailable", "true");
+    try {
+      return JSON.readTree(EntityUtils.toByteArray(rest.performRequest(open).getEntity()))
+          .path("id")
+          .asString();
+    } catch (ResponseException e) {
+      throw Connections.refused(settings, e);
+    }
+  }
+
+  /** Every hit's source in a raw search response, in order, to {@code previous}. */
+  private void sendAll(byte[] body, Previous previous, Consumer<LogLine> sink) {
+    String offsetField = settings.fields().offset();
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return;
+      }
+      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        if (!name.equals("hits")) {
+          parser.skipChildren();
+          continue;
+        }
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+          String inner = parser.currentName();
+          if (parser.nextToken() != JsonToken.START_ARRAY || !inner.equals("hits")) {
+            parser.skipChildren();
+            continue;
+          }
+          while (parser.nextToken() == JsonToken.START_OBJECT) {
+            String[] line = new String[3]; // @timestamp, offset, message
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+              String field = parser.currentName();
+              if (parser.nextToken() == JsonToken.START_OBJECT && field.equals("_source")) {
+                readSource(parser, "", offsetField, line);
+              } else {
+                parser.skipChildren();
+              }
+            }
+            previous.send(line[0], line[1], line[2], sink);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The fields a line needs from the {@code _source} object the parser is in, by dotted path, so
+   * nested ({@code {"log": {"offset": 1}}}) and flat ({@code {"log.offset": 1}}) both count. The
+   * source is walked as tokens rather than bound to maps: for a long log that is most of the work.
+   */
+  private static void readSource(JsonParser parser, String prefix, String offset, String[] line) {
+    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+      String path = prefix + parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (value == JsonToken.START_OBJECT) {
+        readSource(parser, path + ".", offset, line);
+      } else if (value == JsonToken.START_ARRAY) {
+        parser.skipChildren();
+      } else if (path.equals("@timestamp")) {
+        line[0] = parser.getString();
+      } else if (path.equals(offset)) {
+        line[1] = parser.getString();
+      } else if (path.equals("message")) {
+        line[2] = parser.getString();
+      }
+    }
+  }
+
+  /** The point in time's id as the response renews it (its first field), else {@code current}. */
+  private static String pitId(byte[] body, String current) {
+    String head = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.US_ASCII);
+    String key = "\"pit_id\":\"";
+    int at = head.indexOf(key);
+    int end = at < 0 ? -1 : head.indexOf('"', at + key.length());
+    return end < 0 ? current : head.substring(at + key.length(), end);
   }
 
   /** The last {@code lines} lines, read newest first and sent oldest first. */
@@ -204,7 +298,7 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
     }
     Previous previous = new Previous();
     while (!newestFirst.isEmpty()) {
-      previous.send(newestFirst.removeLast(), sink);
+      previous.send(newestFirst.removeLast().source(), sink);
     }
     return newest;
   }
@@ -225,11 +319,6 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
     return searchAfter == null ? search : search.searchAfter(searchAfter);
   }
 
-  /** Sort values without the point in time's implicit {@code _shard_doc} tiebreaker. */
-  private static List<FieldValue> withoutTiebreaker(List<FieldValue> sort) {
-    return sort.size() > 2 ? sort.subList(0, 2) : sort;
-  }
-
   /**
    * Sends hits, dropping a line that repeats the one before it exactly (same instant, offset and
    * text): a line shipped twice across a data stream rollover, where ids cannot meet.
@@ -237,11 +326,15 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
   private final class Previous {
     private String key;
 
-    void send(Hit<Map> hit, Consumer<LogLine> sink) {
-      Map<?, ?> source = hit.source();
-      String text = Documents.string(source, "message");
-      String at = Documents.string(source, "@timestamp");
-      String offset = Documents.string(source, settings.fields().offset());
+    void send(Map<?, ?> source, Consumer<LogLine> sink) {
+      send(
+          Documents.string(source, "@timestamp"),
+          Documents.string(source, settings.fields().offset()),
+          Documents.string(source, "message"),
+          sink);
+    }
+
+    void send(String at, String offset, String text, Consumer<LogLine> sink) {
       String thisKey = at + "\u0000" + offset + "\u0000" + text;
       if (thisKey.equals(key)) {
         return;
@@ -427,29 +520,51 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
     }
     try {
       template.ensure();
-      BulkRequest.Builder bulk = new BulkRequest.Builder();
-      for (ShippedLine line : lines) {
-        Map<String, Object> document = document(line);
-        String stream = settings.dataStream(line.namespace());
-        bulk.operations(op -> op.create(c -> c.index(stream).id(line.id()).document(document)));
-      }
-      BulkResponse response = client.bulk(bulk.build());
-      if (response.errors()) {
-        for (BulkResponseItem item : response.items()) {
-          // 409: stored before (a re-send after a crash or a timeout), which is what we want.
-          if (item.error() != null && item.status() != 409) {
-            throw new IllegalStateException(
-                "Elasticsearch refused a line for "
-                    + item.index()
-                    + ": "
-                    + item.error().type()
-                    + ": "
-                    + item.error().reason());
-          }
-        }
-      }
     } catch (ElasticsearchException e) {
       throw Connections.refused(settings, e);
+    }
+    // The bulk body written straight as NDJSON and its answer read for errors only: for a batch of
+    // thousands of lines the typed request and its per-item response cost more than Elasticsearch.
+    ByteArrayOutputStream body = new ByteArrayOutputStream(lines.size() * 320);
+    try (JsonGenerator out = NDJSON.createGenerator(body)) {
+      for (ShippedLine line : lines) {
+        out.writeStartObject();
+        out.writeName("create");
+        out.writeStartObject();
+        out.writeStringProperty("_index", settings.dataStream(line.namespace()));
+        out.writeStringProperty("_id", line.id());
+        out.writeEndObject();
+        out.writeEndObject();
+        NDJSON.writeValue(out, document(line));
+      }
+    }
+    body.write('\n');
+    Request request = new Request("POST", "/_bulk");
+    request.addParameter("filter_path", "errors,items.*.error");
+    request.setEntity(
+        new ByteArrayEntity(body.toByteArray(), ContentType.create("application/x-ndjson")));
+    JsonNode answer;
+    try {
+      answer = JSON.readTree(EntityUtils.toByteArray(rest.performRequest(request).getEntity()));
+    } catch (ResponseException e) {
+      throw Connections.refused(settings, e);
+    }
+    if (!answer.path("errors").asBoolean(false)) {
+      return;
+    }
+    for (JsonNode item : answer.path("items")) {
+      JsonNode error = item.path("create").path("error");
+      String type = error.path("type").asString("");
+      // Stored before (a re-send after a crash or a timeout), which is what we want.
+      if (!type.isEmpty() && !type.equals("version_conflict_engine_exception")) {
+        throw new IllegalStateException(
+            "Elasticsearch refused a line for "
+                + error.path("index").asString("?")
+                + ": "
+                + type
+                + ": "
+                + error.path("reason").asString(""));
+      }
     }
   }
 
