@@ -1,5 +1,6 @@
 package dev.sentinels.cli.command;
 
+import dev.sentinels.cli.support.DaemonThreads;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,12 +20,7 @@ final class ShellLookups implements Completer.Lookups, AutoCloseable {
   private final Completer.Live live = new Completer.Live();
   private final Map<String, List<String>> cache = new ConcurrentHashMap<>();
   private final ExecutorService refresher =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread thread = new Thread(r, "sentinel-completion");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("sentinel-completion"));
   private volatile long refreshedAt;
 
   ShellLookups(Session session) {

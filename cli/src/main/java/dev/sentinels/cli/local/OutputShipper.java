@@ -5,6 +5,7 @@ import dev.sentinels.api.plugin.LogSink.ShippedLine;
 import dev.sentinels.cli.config.SentinelHome;
 import dev.sentinels.cli.engine.port.OutputShipping;
 import dev.sentinels.cli.engine.port.StoredRecord;
+import dev.sentinels.cli.support.DaemonThreads;
 import dev.sentinels.cli.support.Sleeping;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -67,12 +68,7 @@ final class OutputShipper implements OutputShipping {
   private final Map<String, Job> jobs = new HashMap<>();
   private final Thread thread;
   private final ExecutorService parallel =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "sentinel-output-shipper-2");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("sentinel-output-shipper-2"));
   private volatile boolean closed;
   private volatile boolean pending;
   private Instant outageSince;

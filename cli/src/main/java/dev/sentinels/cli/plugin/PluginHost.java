@@ -8,6 +8,7 @@ import dev.sentinels.api.plugin.Notifier;
 import dev.sentinels.api.plugin.PluginConfig;
 import dev.sentinels.api.plugin.SentinelExtension;
 import dev.sentinels.api.plugin.TrackingBackend;
+import dev.sentinels.cli.support.DaemonThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,12 +69,7 @@ public final class PluginHost implements AutoCloseable {
   private final List<Active<LogSink>> logSinks = new ArrayList<>();
   private final Set<String> secretValues = new LinkedHashSet<>();
   private final ExecutorService calls =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "sentinel-plugin-call");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("sentinel-plugin-call"));
 
   private PluginHost(PluginManager manager) {
     this.manager = manager;
