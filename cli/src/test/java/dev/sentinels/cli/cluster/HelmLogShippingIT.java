@@ -39,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -216,7 +217,10 @@ class HelmLogShippingIT {
             submit(
                 fixture,
                 "numbered",
-                "for i in range(%d): print(f\"line {i:05d} \" + \"x\"*40)".formatted(LINES),
+                // A pause halfway, so a --since between the halves picks the second half.
+                ("import sys, time; [(print(f\"line {i:05d} \" + \"x\"*40),"
+                        + " i == %d and (sys.stdout.flush(), time.sleep(2.5))) for i in range(%d)]")
+                    .formatted(LINES / 2 - 1, LINES),
                 train);
         JobRecord done =
             ClusterFixture.awaitJob(
@@ -228,6 +232,14 @@ class HelmLogShippingIT {
         assertEquals(expected, fromPod, "sentinel logs from the pod");
 
         awaitCount(es, id, LINES);
+        // --since the whole second after the first half's last line: the second half, from the pod
+        String since = sinceSecondHalf(es, namespace, id);
+        CliRun sinceLogs = fixture.cli("logs", id, "--since", since);
+        assertEquals(ExitCodes.OK, sinceLogs.exitCode(), sinceLogs.err());
+        assertEquals(
+            fromPod.subList(LINES / 2, LINES),
+            sinceLogs.out().lines().toList(),
+            "--since " + since);
         JsonNode doc = first(es, namespace, id);
         assertTrue(
             doc.at("/_index").asString().startsWith(".ds-logs-sentinels-" + namespace + "-"),
@@ -335,6 +347,12 @@ class HelmLogShippingIT {
         assertEquals(fromPod, read(source0, done, namespace, null), "all lines");
         assertEquals(
             fromPod.subList(LINES - 100, LINES), read(source0, done, namespace, 100), "tail 100");
+        List<String> sinceFromEs = new ArrayList<>();
+        source0.read(
+            done,
+            new LogQuery(namespace, Instant.parse(since), null, false, () -> true),
+            (LogLine l) -> sinceFromEs.add(l.text()));
+        assertEquals(sinceLogs.out().lines().toList(), sinceFromEs, "--since " + since);
       }
 
       Result uninstall =
@@ -445,6 +463,23 @@ class HelmLogShippingIT {
     } catch (Exception e) {
       return -1;
     }
+  }
+
+  /** The whole second after the last line before the job's pause, as an RFC 3339 time. */
+  private static String sinceSecondHalf(Es es, String namespace, String jobId) throws Exception {
+    HttpResponse<String> response =
+        es.post(
+            "/logs-sentinels-" + namespace + "/_search",
+            "{\"size\":1,\"query\":{\"bool\":{\"filter\":[{\"term\":{\"sentinels.job_id\":\""
+                + jobId
+                + "\"}},{\"match_phrase\":{\"message\":\"line %05d\"}}]}}}"
+                    .formatted(LINES / 2 - 1));
+    assertEquals(200, response.statusCode(), response.body());
+    JsonNode at =
+        RecordCodec.mapper().readTree(response.body()).at("/hits/hits/0/_source/@timestamp");
+    Instant written =
+        at.isNumber() ? Instant.ofEpochMilli(at.asLong()) : Instant.parse(at.asString());
+    return written.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).toString();
   }
 
   private static JsonNode first(Es es, String namespace, String jobId) throws Exception {
