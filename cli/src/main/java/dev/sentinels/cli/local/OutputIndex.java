@@ -21,6 +21,9 @@ final class OutputIndex {
 
   static final String FILE = "output.index";
 
+  /** Digits of a time in epoch nanoseconds from 2001 to 2286: a look torn in its time has fewer. */
+  private static final int TIME_DIGITS = 19;
+
   /** Output up to {@code end} (exclusive) had been written by {@code at}. */
   record Entry(long end, Instant at) {}
 
@@ -124,6 +127,9 @@ final class OutputIndex {
       int space = line.indexOf(' ');
       if (space < 0) {
         continue; // a look cut short by a crash: the next one covers it
+      }
+      if (line.length() - space - 1 != TIME_DIGITS) {
+        continue; // a look torn inside its time (ended by the next look's newline): unknown time
       }
       try {
         long end = Long.parseLong(line.substring(0, space));
