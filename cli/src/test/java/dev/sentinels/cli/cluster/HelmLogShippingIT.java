@@ -467,28 +467,31 @@ class HelmLogShippingIT {
 
   /** The whole second after the last line before the job's pause, as an RFC 3339 time. */
   private static String sinceSecondHalf(Es es, String namespace, String jobId) throws Exception {
-    HttpResponse<String> response =
-        es.post(
-            "/logs-sentinels-" + namespace + "/_search",
-            "{\"size\":1,\"query\":{\"bool\":{\"filter\":[{\"term\":{\"sentinels.job_id\":\""
-                + jobId
-                + "\"}},{\"match_phrase\":{\"message\":\"line %05d\"}}]}}}"
-                    .formatted(LINES / 2 - 1));
-    assertEquals(200, response.statusCode(), response.body());
     JsonNode at =
-        RecordCodec.mapper().readTree(response.body()).at("/hits/hits/0/_source/@timestamp");
+        firstHit(
+                es,
+                namespace,
+                "{\"size\":1,\"query\":{\"bool\":{\"filter\":[{\"term\":{\"sentinels.job_id\":\""
+                    + jobId
+                    + "\"}},{\"match_phrase\":{\"message\":\"line %05d\"}}]}}}"
+                        .formatted(LINES / 2 - 1))
+            .at("/_source/@timestamp");
     Instant written =
         at.isNumber() ? Instant.ofEpochMilli(at.asLong()) : Instant.parse(at.asString());
     return written.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).toString();
   }
 
   private static JsonNode first(Es es, String namespace, String jobId) throws Exception {
-    HttpResponse<String> response =
-        es.post(
-            "/logs-sentinels-" + namespace + "/_search",
-            "{\"size\":1,\"query\":{\"term\":{\"sentinels.job_id\":\""
-                + jobId
-                + "\"}},\"sort\":[{\"log.offset\":\"asc\"}]}");
+    return firstHit(
+        es,
+        namespace,
+        "{\"size\":1,\"query\":{\"term\":{\"sentinels.job_id\":\""
+            + jobId
+            + "\"}},\"sort\":[{\"log.offset\":\"asc\"}]}");
+  }
+
+  private static JsonNode firstHit(Es es, String namespace, String search) throws Exception {
+    HttpResponse<String> response = es.post("/logs-sentinels-" + namespace + "/_search", search);
     assertEquals(200, response.statusCode(), response.body());
     return RecordCodec.mapper().readTree(response.body()).at("/hits/hits/0");
   }
