@@ -248,10 +248,10 @@ final class OutputShipper implements OutputShipping {
   private void send(Job job, List<Batch> batches) throws IOException, ShippingFailed {
     List<Future<Exception>> others = new ArrayList<>();
     for (Batch batch : batches.subList(1, batches.size())) {
-      others.add(parallel.submit(() -> attempt(batch)));
+      others.add(parallel.submit(() -> tryWrite(batch)));
     }
     List<Exception> outcomes = new ArrayList<>();
-    outcomes.add(attempt(batches.get(0)));
+    outcomes.add(tryWrite(batches.get(0)));
     for (Future<Exception> other : others) {
       try {
         outcomes.add(other.get());
@@ -275,7 +275,7 @@ final class OutputShipper implements OutputShipping {
   }
 
   /** Writes one batch; what failed, or null. */
-  private Exception attempt(Batch batch) {
+  private Exception tryWrite(Batch batch) {
     try {
       sink.get().write(batch.lines());
       return null;

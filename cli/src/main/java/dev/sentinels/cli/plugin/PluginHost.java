@@ -278,8 +278,7 @@ public final class PluginHost implements AutoCloseable {
         (at, types) -> {
           for (Class<?> type : types) {
             try {
-              Class.forName(type.getName(), true, type.getClassLoader());
-              type.getDeclaredConstructor().newInstance();
+              type.getDeclaredConstructor().newInstance(); // initializes the class too
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
               PluginStatus status = statuses.get(at);
               statuses.set(

@@ -19,8 +19,7 @@ public final class BatchedLines implements AutoCloseable {
 
   public BatchedLines(PrintStream target) {
     this.target = target;
-    this.flusher = new Thread(this::flushWhileOpen, "sentinel-output-flush");
-    flusher.setDaemon(true);
+    this.flusher = DaemonThreads.named("sentinel-output-flush").newThread(this::flushWhileOpen);
     flusher.start();
   }
 

@@ -22,6 +22,7 @@ import org.apache.http.message.BasicHeader;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -127,5 +128,10 @@ final class Connections {
     };
   }
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /**
+   * The plugin's JSON mapper for what it reads and writes without the typed client; values written
+   * one after another go one a line, as the bulk API reads them (NDJSON).
+   */
+  static final JsonMapper JSON =
+      JsonMapper.builder(JsonFactory.builder().rootValueSeparator("\n").build()).build();
 }

@@ -38,7 +38,6 @@ import org.pf4j.Extension;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -80,11 +79,7 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
 
   private static final String POST = "\u0002";
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  /** Writes one JSON value a line, as the bulk API reads them. */
-  private static final JsonMapper NDJSON =
-      JsonMapper.builder(JsonFactory.builder().rootValueSeparator("\n").build()).build();
+  private static final JsonMapper JSON = Connections.JSON;
 
   private ElasticsearchSettings settings;
   private ElasticsearchClient client;
@@ -526,7 +521,7 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
     // The bulk body written straight as NDJSON and its answer read for errors only: for a batch of
     // thousands of lines the typed request and its per-item response cost more than Elasticsearch.
     ByteArrayOutputStream body = new ByteArrayOutputStream(lines.size() * 320);
-    try (JsonGenerator out = NDJSON.createGenerator(body)) {
+    try (JsonGenerator out = JSON.createGenerator(body)) {
       for (ShippedLine line : lines) {
         out.writeStartObject();
         out.writeName("create");
@@ -535,7 +530,7 @@ public final class ElasticsearchLogs implements LogSource, LogSink {
         out.writeStringProperty("_id", line.id());
         out.writeEndObject();
         out.writeEndObject();
-        NDJSON.writeValue(out, document(line));
+        JSON.writeValue(out, document(line));
       }
     }
     body.write('\n');

@@ -24,12 +24,12 @@ final class ForwardPages implements AutoCloseable {
     byte[] page(List<FieldValue> searchAfter, int size) throws Exception;
   }
 
-  /** A response and how many hits it holds. */
-  record Page(byte[] body, int hits) {}
+  /** A response, how many hits it holds and its last hit's sort values. */
+  record Page(byte[] body, int hits, List<FieldValue> last) {}
 
   private static final int AHEAD = 2;
 
-  private static final Page END = new Page(new byte[0], 0);
+  private static final Page END = new Page(new byte[0], 0, List.of());
 
   /**
    * Precedes each hit's sort values. A message cannot hold it: inside a JSON string a quote is
@@ -64,7 +64,7 @@ final class ForwardPages implements AutoCloseable {
         int hits = count(body);
         if (hits > 0) {
           after = lastSort(body);
-          pages.put(new Item(new Page(body, hits), null));
+          pages.put(new Item(new Page(body, hits, after), null));
         }
         if (hits < pageSize) {
           pages.put(new Item(END, null));
@@ -93,7 +93,7 @@ final class ForwardPages implements AutoCloseable {
       }
       return null;
     }
-    cursor = lastSort(item.page().body());
+    cursor = item.page().last();
     return item.page();
   }
 
@@ -142,29 +142,30 @@ final class ForwardPages implements AutoCloseable {
   }
 
   private static int indexOf(byte[] body, int from) {
-    outer:
     for (int i = from; i <= body.length - SORT_KEY.length; i++) {
-      for (int j = 0; j < SORT_KEY.length; j++) {
-        if (body[i + j] != SORT_KEY[j]) {
-          continue outer;
-        }
+      if (sortKeyAt(body, i)) {
+        return i;
       }
-      return i;
     }
     return -1;
   }
 
   private static int lastIndexOf(byte[] body) {
-    outer:
     for (int i = body.length - SORT_KEY.length; i >= 0; i--) {
-      for (int j = 0; j < SORT_KEY.length; j++) {
-        if (body[i + j] != SORT_KEY[j]) {
-          continue outer;
-        }
+      if (sortKeyAt(body, i)) {
+        return i;
       }
-      return i;
     }
     return -1;
+  }
+
+  private static boolean sortKeyAt(byte[] body, int at) {
+    for (int j = 0; j < SORT_KEY.length; j++) {
+      if (body[at + j] != SORT_KEY[j]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
