@@ -7,6 +7,7 @@
 #   scripts/elasticsearch.sh start DIR          start a server whose state lives in DIR; prints its URL when ready
 #   scripts/elasticsearch.sh start DIR secure   the same with security on: TLS (DIR/ca.crt signs the server's
 #                                               certificate) and a user `sentinel` whose password is in DIR/password
+#   scripts/elasticsearch.sh java-home          the JDK it runs on
 #   scripts/elasticsearch.sh stop DIR           stop the server started in DIR (and delete nothing)
 #
 # Elasticsearch refuses to run as root: as root the server runs as the system user `sentinel-es`.
@@ -149,6 +150,7 @@ stop() {
 
 case "${1:-}" in
   install) install ;;
+  java-home) java_home ;;
   start) shift; start "$@" ;;
   stop) shift; stop "$@" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2 ;;

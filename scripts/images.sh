@@ -21,6 +21,9 @@
 #   sentinel  jre + the CLI, scheduler and plugins of this checkout (`./mvnw -DskipTests package` first);
 #             entrypoint `sentinel`, uid 65532, works with a read-only root filesystem
 #   pause     the pod sandbox image of the test cluster's real node (a static Go program)
+#   elasticsearch  debian + Elastic's integration-test distribution (scripts/elasticsearch.sh install) + the
+#             host's Temurin JDK (stands in for docker.elastic.co/elasticsearch/elasticsearch, same version), laid out
+#             as Elastic's image is: what the chart's `elasticsearch.enabled` runs
 #   otelcol   the chart's log shipper: the OpenTelemetry Collector of scripts/otelcol.sh (a static Go program, built
 #             there once, ~10 min cold) alone; entrypoint `/otelcol --config=/etc/otelcol/config.yaml`
 #
@@ -44,8 +47,8 @@ REPO=localhost/sentinels
 SUITE=bookworm
 BASES=${SENTINEL_IMAGES_BASE:-debian}
 
-ALL=(debian python jre train mlflow sentinel pause otelcol)
-declare -A BASE_OF=([python]=debian [jre]=debian [train]=python [mlflow]=python [sentinel]=jre)
+ALL=(debian python jre train mlflow sentinel pause elasticsearch otelcol)
+declare -A BASE_OF=([python]=debian [jre]=debian [train]=python [mlflow]=python [sentinel]=jre [elasticsearch]=debian)
 # Builds that download what they install (Debian packages, PyPI) use the host's network; the rest none.
 NETWORKED=" python jre mlflow "
 # Built only when named: a cold collector build takes about ten minutes on 2 cores.
@@ -151,6 +154,16 @@ context_mlflow() {
 context_pause() {
   command -v go >/dev/null || die "Go is needed to build the pause program"
   (cd "$here/images/pause" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$1/pause" .)
+}
+
+context_elasticsearch() {
+  # The server of scripts/elasticsearch.sh and the JDK it runs on, whole: Elasticsearch's entitlement module needs
+  # jdk.jlink, which a JDK without jmods (Temurin 25) cannot put in a jlinked runtime.
+  local dist jdk
+  dist=$("$here/elasticsearch.sh" install) || die "elasticsearch: scripts/elasticsearch.sh install failed"
+  jdk=$("$here/elasticsearch.sh" java-home) || die "elasticsearch: no JDK 21 or newer (set ES_JAVA_HOME)"
+  cp -al "$jdk" "$1/java" 2>/dev/null || cp -r "$jdk" "$1/java"
+  cp -al "$dist" "$1/elasticsearch" 2>/dev/null || cp -r "$dist" "$1/elasticsearch"
 }
 
 context_otelcol() {

@@ -85,6 +85,15 @@ and mlflow.allowedHosts.
 {{- end }}
 {{- end }}
 
+{{/* The Elasticsearch of the jobs' logs: logs.elasticsearch.url, else the chart's own, else none. */}}
+{{- define "sentinels.elasticsearchUrl" -}}
+{{- if .Values.logs.elasticsearch.url }}
+{{- .Values.logs.elasticsearch.url }}
+{{- else if .Values.elasticsearch.enabled }}
+{{- printf "http://%s-elasticsearch.%s.svc:%d" (include "sentinels.fullname" .) .Release.Namespace (int .Values.elasticsearch.port) }}
+{{- end }}
+{{- end }}
+
 {{/* config.yaml of sentinel-config: only the keys given, so Sentinels' defaults fill the rest. */}}
 {{- define "sentinels.configYaml" -}}
 {{- $c := dict }}
@@ -106,8 +115,9 @@ the Elasticsearch of logs.elasticsearch (what the shipper writes to) unless one 
 {{- $_ := set $p "mlflow" (dict "trackingUri" $url) }}
 {{- end }}
 {{- $es := .Values.logs.elasticsearch }}
-{{- if and $es.url $es.configurePlugin (not (hasKey $p "elasticsearch")) }}
-{{- $e := dict "url" $es.url }}
+{{- $esUrl := include "sentinels.elasticsearchUrl" . }}
+{{- if and $esUrl $es.configurePlugin (not (hasKey $p "elasticsearch")) }}
+{{- $e := dict "url" $esUrl }}
 {{- with $es.username }}{{ $_ := set $e "username" . }}{{ end }}
 {{- with $es.passwordSecretRef }}{{ $_ := set $e "password" (dict "secretRef" (dict "name" .name "key" .key)) }}{{ end }}
 {{- with $es.apiKeySecretRef }}{{ $_ := set $e "apiKey" (dict "secretRef" (dict "name" .name "key" .key)) }}{{ end }}
@@ -186,7 +196,7 @@ processors:
           - delete_key(attributes, "logtag")
 exporters:
   elasticsearch:
-    endpoints: [{{ $es.url | quote }}]
+    endpoints: [{{ include "sentinels.elasticsearchUrl" . | quote }}]
     mapping:
       allowed_modes: [ecs]
     {{- if $es.username }}

@@ -111,8 +111,9 @@ final class PluginWork implements AutoCloseable {
 
   /**
    * The scheduler's start: the log sink readies its store (Elasticsearch's index template) before
-   * any shipper's first line. A failure is one line in the log; the sink tries again when it
-   * writes.
+   * any shipper's first line. On a cluster the shipper writes, not the sink, so a store that is not
+   * up yet (the chart's Elasticsearch starts after the scheduler) is tried again, 5 s apart and
+   * then up to a minute, until it is ready; each new failure is one line in the log.
    */
   void prepareLogs(PrintStream log) {
     if (!hooks().configured()) {
@@ -122,10 +123,27 @@ final class PluginWork implements AutoCloseable {
     Thread prepare =
         new Thread(
             () -> {
-              try {
-                hooks().logs().prepare();
-              } catch (Exception e) {
-                log.printf("%s log sink not ready: %s%n", clock.instant(), e.getMessage());
+              String last = null;
+              for (long wait = 5_000; ; wait = Math.min(wait * 2, 60_000)) {
+                try {
+                  hooks().logs().prepare();
+                  if (last != null) {
+                    log.printf("%s log sink ready%n", clock.instant());
+                  }
+                  return;
+                } catch (Exception e) {
+                  if (!String.valueOf(e.getMessage()).equals(last)) {
+                    log.printf(
+                        "%s log sink not ready (trying again): %s%n",
+                        clock.instant(), e.getMessage());
+                  }
+                  last = String.valueOf(e.getMessage());
+                }
+                try {
+                  Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                  return;
+                }
               }
             },
             "sentinel-log-sink-prepare");

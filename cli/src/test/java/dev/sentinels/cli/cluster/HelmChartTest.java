@@ -100,6 +100,17 @@ class HelmChartTest {
                 "logs.shipper.hostNetwork=true",
                 "logs.shipper.priorityClassName=system-node-critical")),
         Arguments.of(
+            "the chart's Elasticsearch and the shipper, on a dedicated node",
+            List.of(
+                "elasticsearch.enabled=true",
+                "logs.shipper.enabled=true",
+                "observability.nodeSelector.dedicated=observability",
+                "observability.tolerations[0].key=dedicated",
+                "observability.tolerations[0].operator=Exists",
+                "elasticsearch.heap=2g",
+                "elasticsearch.resources.limits.memory=4Gi",
+                "elasticsearch.settings.indices\\.memory\\.index_buffer_size=20%")),
+        Arguments.of(
             "logs read by API key, no shipper",
             List.of(
                 "logs.elasticsearch.url=http://elasticsearch:9200",
@@ -184,7 +195,13 @@ class HelmChartTest {
         Arguments.of("logs.shipper.flushInterval=soon", "/logs/shipper/flushInterval"),
         Arguments.of("logs.shipper.image.digest=latest", "/logs/shipper/image/digest"),
         Arguments.of("logs.shipper.resources.limits.memory=lots", "/logs/shipper/resources"),
-        Arguments.of("logs.shipper.hostNetwork=yes", "/logs/shipper/hostNetwork"));
+        Arguments.of("logs.shipper.hostNetwork=yes", "/logs/shipper/hostNetwork"),
+        Arguments.of("elasticsearch.heap=lots", "/elasticsearch/heap"),
+        Arguments.of("elasticsearch.port=0", "/elasticsearch/port"),
+        Arguments.of("elasticsearch.persistence.size=big", "/elasticsearch/persistence/size"),
+        Arguments.of("elasticsearch.image.digest=latest", "/elasticsearch/image/digest"),
+        Arguments.of("elasticsearch.enable=true", "enable"),
+        Arguments.of("elasticsearch.settings.Bad=1", "/elasticsearch/settings"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -195,6 +212,24 @@ class HelmChartTest {
     assertTrue(
         result.err.contains("values don't meet the specifications of the schema"), result.err);
     assertTrue(result.err.contains(field), () -> "does not name " + field + ":\n" + result.err);
+  }
+
+  @Test
+  void anElasticsearchSettingTheChartOwnsIsRefusedWithTheFieldNamed() {
+    Result result =
+        helm(
+            List.of(
+                "template",
+                "bad",
+                CHART.toString(),
+                "--set",
+                "elasticsearch.enabled=true",
+                "--set",
+                "elasticsearch.settings.discovery\\.type=multi-node"));
+    assertNotEquals(0, result.exit, result::all);
+    assertTrue(
+        result.err.contains("elasticsearch.settings.discovery.type is set by the chart; remove it"),
+        result.err);
   }
 
   @Test
@@ -372,6 +407,22 @@ class HelmChartTest {
   }
 
   /** helm against the test cluster: {@code args} and its kubeconfig. */
+  /** The release's pod of {@code component} (its app.kubernetes.io/component) not being deleted. */
+  static io.fabric8.kubernetes.api.model.Pod componentPod(
+      TestCluster cluster, String namespace, String component) {
+    return cluster
+        .admin()
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("app.kubernetes.io/component", component)
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .findFirst()
+        .orElse(null);
+  }
+
   static Result helm(TestCluster cluster, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--kubeconfig");

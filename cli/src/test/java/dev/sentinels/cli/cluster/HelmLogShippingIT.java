@@ -368,7 +368,8 @@ class HelmLogShippingIT {
     }
   }
 
-  private static String submit(ClusterFixture fixture, String name, String program, String image)
+  /** Submits a job running {@code program} (Python) in {@code image} on the real node; its id. */
+  static String submit(ClusterFixture fixture, String name, String program, String image)
       throws IOException {
     Path spec = Files.createTempFile("spec-" + name, ".yaml");
     try {
@@ -401,17 +402,7 @@ class HelmLogShippingIT {
   }
 
   private static Pod shipperPodOrNull(TestCluster cluster, String namespace) {
-    return cluster
-        .admin()
-        .pods()
-        .inNamespace(namespace)
-        .withLabel("app.kubernetes.io/component", "log-shipper")
-        .list()
-        .getItems()
-        .stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .findFirst()
-        .orElse(null);
+    return HelmChartTest.componentPod(cluster, namespace, "log-shipper");
   }
 
   private static Pod shipperPod(TestCluster cluster, String namespace) {
