@@ -132,12 +132,12 @@ final class PluginWork implements AutoCloseable {
                   }
                   return;
                 } catch (Exception e) {
-                  if (!String.valueOf(e.getMessage()).equals(last)) {
+                  String message = String.valueOf(e.getMessage());
+                  if (!message.equals(last)) {
                     log.printf(
-                        "%s log sink not ready (trying again): %s%n",
-                        clock.instant(), e.getMessage());
+                        "%s log sink not ready (trying again): %s%n", clock.instant(), message);
                   }
-                  last = String.valueOf(e.getMessage());
+                  last = message;
                 }
                 try {
                   Thread.sleep(wait);

@@ -97,7 +97,7 @@ class HelmElasticsearchIT {
                 elasticsearch.substring(elasticsearch.indexOf('@') + 1),
                 otelcol.substring(0, otelcol.indexOf('@')),
                 otelcol.substring(otelcol.indexOf('@') + 1),
-                podLogsDir(cluster, node),
+                HelmLogShippingIT.podLogsDir(cluster, node),
                 namespace,
                 sentinel.substring(0, sentinel.indexOf('@')),
                 sentinel.substring(sentinel.indexOf('@') + 1)));
@@ -203,17 +203,6 @@ class HelmElasticsearchIT {
       fixture.deleteNamespace();
       Files.deleteIfExists(values);
     }
-  }
-
-  /** The kubelet's podLogsDir: the test cluster's real node keeps pod logs in its directory. */
-  private static String podLogsDir(TestCluster cluster, String node) throws Exception {
-    String dir =
-        RecordCodec.mapper()
-            .readTree(cluster.admin().raw("/api/v1/nodes/" + node + "/proxy/configz"))
-            .at("/kubeletconfig/podLogsDir")
-            .asString();
-    assertTrue(dir.startsWith("/"), dir);
-    return dir;
   }
 
   private static List<Pod> jobPods(TestCluster cluster, String namespace, String id) {

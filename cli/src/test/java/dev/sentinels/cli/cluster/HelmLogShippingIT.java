@@ -116,12 +116,7 @@ class HelmLogShippingIT {
                   .addToStringData("ca.crt", Files.readString(server.dir().resolve("ca.crt")))
                   .build())
           .create();
-      // The kubelet's podLogsDir: the test cluster's real node keeps pod logs in its directory.
-      JsonNode kubelet =
-          RecordCodec.mapper()
-              .readTree(cluster.admin().raw("/api/v1/nodes/" + node + "/proxy/configz"));
-      String podLogsDir = kubelet.at("/kubeletconfig/podLogsDir").asString();
-      assertTrue(podLogsDir.startsWith("/"), kubelet::toString);
+      String podLogsDir = podLogsDir(cluster, node);
       Files.writeString(
           values,
           """
@@ -366,6 +361,16 @@ class HelmLogShippingIT {
       fixture.deleteNamespace();
       Files.deleteIfExists(values);
     }
+  }
+
+  /** The kubelet's podLogsDir: the test cluster's real node keeps pod logs in its directory. */
+  static String podLogsDir(TestCluster cluster, String node) throws Exception {
+    JsonNode kubelet =
+        RecordCodec.mapper()
+            .readTree(cluster.admin().raw("/api/v1/nodes/" + node + "/proxy/configz"));
+    String dir = kubelet.at("/kubeletconfig/podLogsDir").asString();
+    assertTrue(dir.startsWith("/"), kubelet::toString);
+    return dir;
   }
 
   /** Submits a job running {@code program} (Python) in {@code image} on the real node; its id. */
