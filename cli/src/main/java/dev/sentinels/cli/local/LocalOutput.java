@@ -31,7 +31,9 @@ final class LocalOutput implements JobOutput {
     try (RandomAccessFile output = new RandomAccessFile(file.toFile(), "r")) {
       long position = tailLines == null ? 0 : tailStart(output, tailLines);
       if (since != null) {
-        position = Math.max(position, new OutputIndex(file.getParent()).startOf(since));
+        // A look can end mid-line; that line is whole only in a later look, so it is since's too.
+        position =
+            Math.max(position, lineStart(output, new OutputIndex(file.getParent()).startOf(since)));
       }
       byte[] buffer = new byte[64 * 1024];
       while (true) {
@@ -51,6 +53,18 @@ final class LocalOutput implements JobOutput {
     } catch (IOException e) {
       throw new SentinelException(ExitCodes.INTERNAL, "cannot read " + file + ": " + e, e);
     }
+  }
+
+  /** Where the line holding {@code position} starts. */
+  private static long lineStart(RandomAccessFile file, long position) throws IOException {
+    while (position > 0) {
+      file.seek(position - 1);
+      if (file.read() == '\n') {
+        return position;
+      }
+      position--;
+    }
+    return 0;
   }
 
   /** Where the last {@code lines} lines of the file start. */
