@@ -28,6 +28,8 @@ class ArchitectureTest {
           .definedBy("dev.sentinels.cli")
           .layer("Commands")
           .definedBy("dev.sentinels.cli.command..")
+          .layer("Metrics")
+          .definedBy("dev.sentinels.cli.metrics..")
           .layer("Cluster adapter")
           .definedBy("dev.sentinels.cli.cluster..")
           .layer("Local adapter")
@@ -52,6 +54,8 @@ class ArchitectureTest {
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("Commands")
           .mayOnlyBeAccessedByLayers("Program")
+          .whereLayer("Metrics")
+          .mayOnlyBeAccessedByLayers("Commands")
           .whereLayer("Cluster adapter")
           .mayOnlyBeAccessedByLayers("Commands")
           .whereLayer("Local adapter")
@@ -59,7 +63,8 @@ class ArchitectureTest {
           .whereLayer("Engine")
           .mayOnlyBeAccessedByLayers("Commands", "Cluster adapter", "Local adapter")
           .whereLayer("Ports")
-          .mayOnlyBeAccessedByLayers("Commands", "Cluster adapter", "Local adapter", "Engine")
+          .mayOnlyBeAccessedByLayers(
+              "Commands", "Metrics", "Cluster adapter", "Local adapter", "Engine")
           .whereLayer("Plugin host")
           .mayOnlyBeAccessedByLayers(
               "Commands", "Cluster adapter", "Local adapter", "Engine", "Ports")
@@ -79,6 +84,15 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.fabric8..");
+
+  @ArchTest
+  static final ArchRule prometheusStaysInTheMetrics =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("dev.sentinels.cli.metrics..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.prometheus..");
 
   @ArchTest
   static final ArchRule picocliStaysInTheCommands =

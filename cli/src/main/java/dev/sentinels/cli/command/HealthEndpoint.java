@@ -1,6 +1,7 @@
 package dev.sentinels.cli.command;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.sentinels.cli.engine.SchedulerHealth;
 import dev.sentinels.cli.support.ExitCodes;
@@ -14,9 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The scheduler's probes, as Kubernetes' own components serve them: {@code /healthz} (liveness:
- * every loop goes round) and {@code /readyz} (readiness: every loop has its watches open), plain
- * text, 200 or 503. The JDK's server: two fixed paths need no framework.
+ * The scheduler's probes and metrics on one port, as Kubernetes' own components serve them: {@code
+ * /healthz} (liveness: every loop goes round) and {@code /readyz} (readiness: every loop has its
+ * watches open), plain text, 200 or 503; {@code /metrics} in Prometheus' text formats, by the
+ * prometheus-metrics library's handler on the same JDK server ({@link
+ * dev.sentinels.cli.metrics.SchedulerMetrics#handler}).
  */
 final class HealthEndpoint implements AutoCloseable {
 
@@ -26,7 +29,8 @@ final class HealthEndpoint implements AutoCloseable {
     this.server = server;
   }
 
-  static HealthEndpoint start(String address, int port, SchedulerHealth health) {
+  static HealthEndpoint start(
+      String address, int port, SchedulerHealth health, HttpHandler metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(address, port), 16);
@@ -42,6 +46,7 @@ final class HealthEndpoint implements AutoCloseable {
     server.createContext("/healthz", exchange -> answer(exchange, health::live, health));
     server.createContext("/livez", exchange -> answer(exchange, health::live, health));
     server.createContext("/readyz", exchange -> answer(exchange, health::ready, health));
+    server.createContext("/metrics", metrics);
     server.setExecutor(
         Executors.newSingleThreadExecutor(
             r -> {

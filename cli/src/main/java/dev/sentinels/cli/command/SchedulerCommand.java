@@ -2,6 +2,7 @@ package dev.sentinels.cli.command;
 
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.engine.SchedulerHealth;
+import dev.sentinels.cli.metrics.SchedulerMetrics;
 import dev.sentinels.cli.support.ExitCodes;
 import dev.sentinels.cli.support.SentinelException;
 import dev.sentinels.cli.support.Sleeping;
@@ -55,7 +56,8 @@ final class SchedulerCommand extends Verb {
       names = "--health-port",
       paramLabel = "PORT",
       description =
-          "Serve /healthz and /readyz on this port (for Kubernetes probes); off when not given.")
+          "Serve /healthz and /readyz (Kubernetes probes) and /metrics (Prometheus) on this port;"
+              + " off when not given.")
   Integer healthPort;
 
   @Option(
@@ -67,6 +69,7 @@ final class SchedulerCommand extends Verb {
 
   private final Clock clock = Clock.systemUTC();
   private final SchedulerHealth health = new SchedulerHealth(clock);
+  private final SchedulerMetrics metrics = new SchedulerMetrics(VersionProvider.version());
   private final Map<String, Loop> loops = new LinkedHashMap<>();
 
   @Override
@@ -125,9 +128,12 @@ final class SchedulerCommand extends Verb {
     HealthEndpoint endpoint = null;
     try {
       if (healthPort != null) {
-        endpoint = HealthEndpoint.start(healthAddress, healthPort, health);
+        endpoint = HealthEndpoint.start(healthAddress, healthPort, health, metrics.handler());
         System.err.println(
-            "sentinel scheduler: /healthz and /readyz on " + healthAddress + ":" + endpoint.port());
+            "sentinel scheduler: /healthz, /readyz and /metrics on "
+                + healthAddress
+                + ":"
+                + endpoint.port());
       }
       if (first.namespace().isEmpty() || (namespaces.isEmpty() && !global().allNamespaces)) {
         if (!namespaces.isEmpty()) {
@@ -135,7 +141,8 @@ final class SchedulerCommand extends Verb {
               "--namespaces: the local backend has no namespaces; drop the flag or use a cluster");
         }
         System.err.println("sentinel scheduler on " + first.target());
-        first.runScheduler(stop, System.err, health.scope(first.namespace().orElse("local")));
+        String scope = first.namespace().orElse("local");
+        first.runScheduler(stop, System.err, health.scope(scope), metrics.scope(scope));
         return ExitCodes.OK;
       }
       first.close();
@@ -176,6 +183,7 @@ final class SchedulerCommand extends Verb {
           loop.stop();
           loop.join();
           health.remove(gone);
+          metrics.forget(gone);
         }
       }
       long until = System.currentTimeMillis() + DISCOVERY_MILLIS;
@@ -227,7 +235,7 @@ final class SchedulerCommand extends Verb {
       watcher.setDaemon(true);
       watcher.start();
       try (Engine engine = Backends.openIn(global(), namespace)) {
-        engine.runScheduler(either, log, scope);
+        engine.runScheduler(either, log, scope, metrics.scope(namespace));
       } catch (RuntimeException e) {
         // One namespace's failure (deleted meanwhile, forbidden) must not stop the others.
         log.println(Instant.now() + " scheduler stopped: " + ErrorReport.message(e));

@@ -97,7 +97,7 @@ final class AdmissionPass implements AdmissionGuard.Pass {
       admitted.addAll(admitAll(decisions, capacity.placementFinal(), now, live));
       fence.done();
     }
-    return new PassReport(admitted, updated, null);
+    return new PassReport(admitted, updated, null, records(live), capacity);
   }
 
   /** Writes what the runtime says changed; a record written meanwhile is left for the next pass. */

@@ -12,6 +12,7 @@ import dev.sentinels.cli.engine.port.NodeView;
 import dev.sentinels.cli.engine.port.OutputShipping;
 import dev.sentinels.cli.engine.port.PassReport;
 import dev.sentinels.cli.engine.port.SchedulerDriver;
+import dev.sentinels.cli.engine.port.SchedulerObserver;
 import dev.sentinels.cli.engine.port.StoredRecord;
 import dev.sentinels.cli.plugin.HookWorker;
 import dev.sentinels.cli.plugin.JobHooks;
@@ -353,11 +354,18 @@ public final class Engine implements AutoCloseable {
 
   /** Admits continuously until {@code stop} is set (or, for a local runner, it idles out). */
   public void runScheduler(AtomicBoolean stop, PrintStream log) {
-    runScheduler(stop, log, new SchedulerHealth(clock).scope(target()));
+    runScheduler(stop, log, new SchedulerHealth(clock).scope(target()), SchedulerObserver.NONE);
   }
 
-  /** The same, beating {@code health} every time round (the health endpoint's probes). */
-  public void runScheduler(AtomicBoolean stop, PrintStream log, SchedulerHealth.Scope health) {
+  /**
+   * The same, beating {@code health} every time round (the health endpoint's probes) and telling
+   * {@code observer} what each pass did (its metrics).
+   */
+  public void runScheduler(
+      AtomicBoolean stop,
+      PrintStream log,
+      SchedulerHealth.Scope health,
+      SchedulerObserver observer) {
     String identity = Identity.of("scheduler");
     var guard = backend.admission(identity, true);
     try (SchedulerDriver driver = backend.schedulerDriver(identity)) {
@@ -366,7 +374,8 @@ public final class Engine implements AutoCloseable {
       }
       log.println(clock.instant() + " scheduler " + identity + " on " + target());
       plugins.prepareLogs(log);
-      try (HookWorker worker = plugins.startWorker(identity, log, this::queue, this::nodes);
+      try (HookWorker worker =
+              plugins.startWorker(identity, log, this::queue, this::nodes, observer);
           OutputShipping shipping = backend.runtime().shipOutput(plugins.logSink(), log)) {
         new SchedulerLoop(
                 driver,
@@ -375,7 +384,8 @@ public final class Engine implements AutoCloseable {
                 () -> plugins.outstanding() || shipping.behind(),
                 clock,
                 log,
-                health)
+                health,
+                observer)
             .run(stop, worker);
       } finally {
         guard.release();

@@ -5,6 +5,7 @@ import dev.sentinels.api.JobState;
 import dev.sentinels.api.plugin.PluginConfigException;
 import dev.sentinels.cli.engine.port.Backend;
 import dev.sentinels.cli.engine.port.NodeView;
+import dev.sentinels.cli.engine.port.SchedulerObserver;
 import dev.sentinels.cli.plugin.HookWorker;
 import dev.sentinels.cli.plugin.JobHooks;
 import dev.sentinels.cli.plugin.ResourceAlerts;
@@ -69,7 +70,11 @@ final class PluginWork implements AutoCloseable {
    * plugin configured it starts nothing.
    */
   HookWorker startWorker(
-      String owner, PrintStream log, Supplier<QueueView> queue, Supplier<List<NodeView>> nodes) {
+      String owner,
+      PrintStream log,
+      Supplier<QueueView> queue,
+      Supplier<List<NodeView>> nodes,
+      SchedulerObserver observer) {
     if (hooks().configured()) {
       try {
         alerts =
@@ -85,6 +90,7 @@ final class PluginWork implements AutoCloseable {
         backend.store(),
         owner,
         log,
+        observer::deliveryFailed,
         () ->
             checks.ifPresent(
                 a ->

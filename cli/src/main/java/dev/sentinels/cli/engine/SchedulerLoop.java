@@ -3,6 +3,7 @@ package dev.sentinels.cli.engine;
 import dev.sentinels.cli.engine.port.AdmissionGuard;
 import dev.sentinels.cli.engine.port.PassReport;
 import dev.sentinels.cli.engine.port.SchedulerDriver;
+import dev.sentinels.cli.engine.port.SchedulerObserver;
 import dev.sentinels.cli.plugin.HookWorker;
 import dev.sentinels.cli.support.Sleeping;
 import java.io.PrintStream;
@@ -33,6 +34,7 @@ final class SchedulerLoop {
   private final Clock clock;
   private final PrintStream log;
   private final SchedulerHealth.Scope health;
+  private final SchedulerObserver observer;
 
   SchedulerLoop(
       SchedulerDriver driver,
@@ -41,7 +43,8 @@ final class SchedulerLoop {
       BooleanSupplier pluginWorkOutstanding,
       Clock clock,
       PrintStream log,
-      SchedulerHealth.Scope health) {
+      SchedulerHealth.Scope health,
+      SchedulerObserver observer) {
     this.driver = driver;
     this.guard = guard;
     this.pass = pass;
@@ -49,6 +52,7 @@ final class SchedulerLoop {
     this.clock = clock;
     this.log = log;
     this.health = health;
+    this.observer = observer;
   }
 
   /** Runs until {@code stop} is set, or the driver's idle timeout passes with nothing to do. */
@@ -71,11 +75,14 @@ final class SchedulerLoop {
         boolean changed = driver.changed();
         if (force || changed || now.isAfter(lastPass.plus(driver.resync()))) {
           force = false;
+          long started = System.nanoTime();
           PassReport report = guard.run(pass);
+          Duration took = Duration.ofNanos(System.nanoTime() - started);
           lastPass = now;
           lastRenew = now;
           worker.wake(); // the pass may have left terminal states to deliver
           if (report.heldBy() != null) {
+            observer.standingBy(report.heldBy());
             if (!report.heldBy().equals(standbyFor)) {
               say("standby: admission held by " + report.heldBy());
               standbyFor = report.heldBy();
@@ -86,6 +93,7 @@ final class SchedulerLoop {
             continue;
           }
           holding = true;
+          observer.passed(report, took);
           if (standbyFor != null) {
             say("holding admission");
             standbyFor = null;

@@ -56,9 +56,13 @@ public final class HookDelivery {
 
   static final String SKIPPED = "sentinel.hooks.skipped";
 
-  /** What a delivery run did, per job: targets delivered and failures (masked). */
-  public record Report(Map<String, List<String>> delivered, Map<String, String> failed) {
-    public static final Report EMPTY = new Report(Map.of(), Map.of());
+  /**
+   * What a delivery run did, per job: targets delivered and failures (masked); and the target of
+   * each failed call ({@code notify.slack}), for the failure counter.
+   */
+  public record Report(
+      Map<String, List<String>> delivered, Map<String, String> failed, List<String> failedTargets) {
+    public static final Report EMPTY = new Report(Map.of(), Map.of(), List.of());
   }
 
   private final PluginHost plugins;
@@ -78,6 +82,7 @@ public final class HookDelivery {
   Report run(Instant deadline) {
     Map<String, List<String>> delivered = new LinkedHashMap<>();
     Map<String, String> failed = new LinkedHashMap<>();
+    List<String> failedTargets = new ArrayList<>();
     for (JobRecord record : store.pendingHooks()) {
       if (!clock.instant().isBefore(deadline)) {
         break;
@@ -101,9 +106,9 @@ public final class HookDelivery {
       if (claimed.isEmpty()) {
         continue; // someone else delivers it, or it is done
       }
-      deliver(claimed.get(), deadline, delivered, failed);
+      deliver(claimed.get(), deadline, delivered, failed, failedTargets);
     }
-    return new Report(delivered, failed);
+    return new Report(delivered, failed, failedTargets);
   }
 
   private boolean tooOld(JobRecord record) {
@@ -145,7 +150,8 @@ public final class HookDelivery {
       JobRecord record,
       Instant deadline,
       Map<String, List<String>> delivered,
-      Map<String, String> failed) {
+      Map<String, String> failed,
+      List<String> failedTargets) {
     JobState state = record.state();
     String stateName = record.attributes().get(JobRecord.HOOKS_PENDING);
     List<String> done = new ArrayList<>();
@@ -163,6 +169,7 @@ public final class HookDelivery {
         plugins.call(budget, t.call());
       } catch (Exception e) {
         error = t.name() + ": " + plugins.describe(e);
+        failedTargets.add(t.name());
         break;
       }
       Optional<JobRecord> acked =

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The scheduler's background deliverer: runs pending plugin work when woken after a pass, and every
@@ -21,14 +22,21 @@ public final class HookWorker implements AutoCloseable {
   private final String owner;
   private final PrintStream log;
   private final Runnable everyTick;
+  private final Consumer<String> targetFailed;
   private final Object signal = new Object();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private boolean woken;
   private Thread thread;
 
   private HookWorker(
-      JobHooks hooks, HookStore store, String owner, PrintStream log, Runnable everyTick) {
+      JobHooks hooks,
+      HookStore store,
+      String owner,
+      PrintStream log,
+      Consumer<String> targetFailed,
+      Runnable everyTick) {
     this.hooks = hooks;
+    this.targetFailed = targetFailed;
     this.store = store;
     this.owner = owner;
     this.log = log;
@@ -38,11 +46,17 @@ public final class HookWorker implements AutoCloseable {
   /**
    * Starts the worker; when no plugin is configured it does nothing and starts no thread.
    *
+   * @param targetFailed told the target of each failed delivery ({@code notify.slack})
    * @param everyTick also run after each delivery run (resource alert checks)
    */
   public static HookWorker start(
-      JobHooks hooks, HookStore store, String owner, PrintStream log, Runnable everyTick) {
-    HookWorker worker = new HookWorker(hooks, store, owner, log, everyTick);
+      JobHooks hooks,
+      HookStore store,
+      String owner,
+      PrintStream log,
+      Consumer<String> targetFailed,
+      Runnable everyTick) {
+    HookWorker worker = new HookWorker(hooks, store, owner, log, targetFailed, everyTick);
     if (hooks.configured()) {
       PluginHost host = hooks.host();
       for (PluginHost.PluginStatus status : host.statuses()) {
@@ -86,6 +100,7 @@ public final class HookWorker implements AutoCloseable {
                 (id, error) ->
                     log.printf(
                         "%s delivery for %s failed (will retry): %s%n", Instant.now(), id, error));
+        report.failedTargets().forEach(targetFailed);
       } catch (RuntimeException e) {
         log.printf("%s delivery run failed (will retry): %s%n", Instant.now(), e.getMessage());
       }
