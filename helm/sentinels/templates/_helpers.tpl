@@ -240,3 +240,66 @@ service:
       processors: [k8sattributes, filter/jobs, transform/sentinels]
       exporters: [elasticsearch]
 {{- end }}
+
+{{/*
+The alert rules on Sentinels' own metrics (docs/metrics.md), as a rule file's `groups:`; each
+threshold is a value under `alerts`. Annotations are JSON strings: they hold Prometheus' own
+`{{ $labels.x }}` templates, which plain YAML would take for mappings. Tested by promtool in
+AlertRulesTest.
+*/}}
+{{- define "sentinels.alertRules" -}}
+{{- $a := .Values.alerts -}}
+{{- $labels := merge (dict) $a.labels (dict "severity" "warning") | toJson -}}
+{{- $capacityShare := mulf $a.capacity.share 100 -}}
+{{- $failureShare := mulf $a.failureRate.share 100 -}}
+groups:
+  - name: sentinels
+    rules:
+      - alert: SentinelsJobsWaitingTooLong
+        expr: max by (namespace, queue) (sentinels_queue_oldest_queued_seconds) > {{ $a.queueWait.seconds }}
+        for: {{ $a.queueWait.for }}
+        labels: {{ $labels }}
+        annotations:
+          summary: {{ `Jobs in {{ $labels.namespace }}/{{ $labels.queue }} have waited {{ $value | humanizeDuration }}` | toJson }}
+          description: {{ `The longest-waiting job in queue {{ $labels.queue }} of {{ $labels.namespace }} has been queued for {{ $value | humanizeDuration }}. sentinel queue -n {{ $labels.namespace }} says why; add nodes or raise the queue's quota.` | toJson }}
+      - alert: SentinelsCapacityNearlyFull
+        expr: |
+          sentinels_capacity_requested{resource=~"cpu|gpu"}
+            / (sentinels_capacity_allocatable{resource=~"cpu|gpu"} > 0) > {{ $a.capacity.share }}
+        for: {{ $a.capacity.for }}
+        labels: {{ $labels }}
+        annotations:
+          summary: {{ `{{ $value | humanizePercentage }} of the cluster's {{ $labels.resource }} is requested` | toJson }}
+          description: {{ print "Requests on accepting nodes are above " $capacityShare "% of their {{ $labels.resource }}, so new jobs wait. Add nodes, or see sentinel nodes." | toJson }}
+      - alert: SentinelsNoAdmitter
+        expr: max by (namespace) (sentinels_scheduler_lease_held) == 0
+        for: {{ $a.noAdmitter.for }}
+        labels: {{ $labels }}
+        annotations:
+          summary: {{ `No scheduler admits jobs in {{ $labels.namespace }}` | toJson }}
+          description: {{ `Every scheduler of {{ $labels.namespace }} stands by while something else holds the admission lease, so jobs are admitted only when a command runs.` | toJson }}
+      - alert: SentinelsSchedulerAbsent
+        expr: absent(sentinels_scheduler_lease_held)
+        for: {{ $a.noAdmitter.for }}
+        labels: {{ $labels }}
+        annotations:
+          summary: "No Sentinels scheduler reports metrics"
+          description: "Prometheus has no scheduler's metrics: none runs, or none is scraped. Jobs are admitted only when a command runs."
+      - alert: SentinelsJobFailureRateHigh
+        expr: |
+          (
+            sum by (namespace, queue) (increase(sentinels_jobs_finished_total{state="failed"}[{{ $a.failureRate.window }}]))
+              / sum by (namespace, queue) (increase(sentinels_jobs_finished_total[{{ $a.failureRate.window }}]))
+          ) > {{ $a.failureRate.share }}
+          and sum by (namespace, queue) (increase(sentinels_jobs_finished_total[{{ $a.failureRate.window }}])) >= {{ $a.failureRate.minJobs }}
+        labels: {{ $labels }}
+        annotations:
+          summary: {{ `{{ $value | humanizePercentage }} of the jobs in {{ $labels.namespace }}/{{ $labels.queue }} failed` | toJson }}
+          description: {{ print "More than " $failureShare "% of the jobs that ended in queue {{ $labels.queue }} of {{ $labels.namespace }} in the last " $a.failureRate.window " failed; sentinel history -n {{ $labels.namespace }} lists them." | toJson }}
+      - alert: SentinelsPluginDeliveriesFailing
+        expr: sum by (plugin, kind) (increase(sentinels_plugin_delivery_failures_total[{{ $a.pluginFailures.window }}])) > {{ $a.pluginFailures.count }}
+        labels: {{ $labels }}
+        annotations:
+          summary: {{ `Deliveries to {{ $labels.plugin }} ({{ $labels.kind }}) keep failing` | toJson }}
+          description: {{ print "{{ $value }} calls to {{ $labels.plugin }} failed in the last " $a.pluginFailures.window "; the scheduler's log says why. Each is retried with backoff." | toJson }}
+{{- end }}

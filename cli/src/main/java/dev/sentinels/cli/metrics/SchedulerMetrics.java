@@ -207,12 +207,8 @@ public final class SchedulerMetrics {
 
       @Override
       public void standingBy(String holder) {
-        Seen last = seen.get(namespace);
-        seen.put(
-            namespace,
-            last == null
-                ? new Seen(Map.of(), Map.of(), holder, false)
-                : new Seen(last.jobs(), last.oldestQueued(), holder, false));
+        // A standby has no view of the queue: what it saw while it held would go stale.
+        seen.put(namespace, new Seen(Map.of(), Map.of(), holder, false));
       }
 
       @Override

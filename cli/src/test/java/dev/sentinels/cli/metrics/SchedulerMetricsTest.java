@@ -155,15 +155,23 @@ class SchedulerMetricsTest {
   @Test
   void standingBySaysWhoHoldsAndForgettingDropsTheNamespace() throws Exception {
     SchedulerObserver teamB = metrics.scope("team-b");
+    teamB.passed(
+        new PassReport(List.of(), List.of(), null, List.of(queued("held")), CAPACITY),
+        Duration.ofMillis(5));
     teamB.standingBy("scheduler-7f9c@node-2");
     String text = scrape();
     assertLine(text, "sentinels_scheduler_lease_held{namespace=\"team-b\"} 0.0");
+    assertFalse(text.contains("sentinels_queue_jobs{namespace=\"team-b\""), "no stale queue view");
     assertLine(
         text,
         "sentinels_scheduler_lease_holder{holder=\"scheduler-7f9c@node-2\",namespace=\"team-b\"} 1.0");
 
     metrics.forget("team-b");
-    assertFalse(scrape().contains("namespace=\"team-b\""));
+    // Its gauges go; what it counted stays, as counters do.
+    text = scrape();
+    assertFalse(text.contains("sentinels_scheduler_lease_held{namespace=\"team-b\""), text);
+    assertFalse(text.contains("sentinels_scheduler_lease_holder{holder"), text);
+    assertLine(text, "sentinels_scheduler_pass_duration_seconds_count{namespace=\"team-b\"} 1");
   }
 
   @Test
