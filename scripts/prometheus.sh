@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Real Prometheus, promtool and Alertmanager for Sentinels' tests: Debian's own packages (prometheus, which has
-# promtool, and prometheus-alertmanager), downloaded with apt and unpacked once into ~/.cache/sentinels
-# (SENTINEL_CACHE moves it) without installing them, so no service is set up on the machine. Go binaries on libc
-# only. Tests start the servers themselves, each on its own port and data directory.
+# Real Prometheus, promtool and Alertmanager for Sentinels' tests, cached once in ~/.cache/sentinels
+# (SENTINEL_CACHE moves it); tests start the servers themselves, each on its own port and data directory.
+# - Prometheus and promtool: Debian's `prometheus` package, downloaded with apt and unpacked without installing it,
+#   so no service is set up on the machine.
+# - Alertmanager: built from the Go module proxy. Debian's reads its message templates from /usr/share, and the
+#   newest releases embed a web UI the module does not carry; 0.28.1 is the newest that builds as a module.
 #
-#   scripts/prometheus.sh install      download and unpack once; prints the directory holding the four binaries
-#                                      (prometheus, promtool, alertmanager, amtool)
+#   scripts/prometheus.sh install      obtain once; prints the directory holding prometheus, promtool, alertmanager
 #   scripts/prometheus.sh version      the versions in that directory
 set -euo pipefail
 
 CACHE=${SENTINEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sentinels}
-PACKAGES=(prometheus prometheus-alertmanager)
+ALERTMANAGER_VERSION=${SENTINEL_ALERTMANAGER_VERSION:-v0.28.1}
 
 log() { echo "prometheus.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
@@ -28,20 +29,23 @@ install() {
     version=$(candidate prometheus)
     [ -n "$version" ] && [ "$version" != "(none)" ] || die "no prometheus package in this machine's apt sources"
   fi
-  local dir=$CACHE/prometheus/${version//[^A-Za-z0-9.+-]/_}
+  local dir=$CACHE/prometheus/${version//[^A-Za-z0-9.+-]/_}-alertmanager-$ALERTMANAGER_VERSION
   if [ -x "$dir/bin/prometheus" ] && [ -x "$dir/bin/alertmanager" ]; then echo "$dir/bin"; return; fi
+  command -v go >/dev/null || die "Go is needed to build Alertmanager"
   mkdir -p "$CACHE/prometheus"
   local tmp
   tmp=$(mktemp -d "$CACHE/prometheus/.download.XXXXXX")
   chmod 777 "$tmp" # apt downloads as its own user when it can
-  log "downloading Debian's ${PACKAGES[*]} $version (once, ~30 MiB)"
-  (cd "$tmp" && apt-get download -qq "${PACKAGES[@]}" >&2 2>/dev/null) \
-    || (cd "$tmp" && apt-get download "${PACKAGES[@]}" >&2) || { rm -rf "$tmp"; die "apt-get download failed"; }
-  local deb
-  for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$tmp/root"; done
+  log "downloading Debian's prometheus $version (once, ~20 MiB)"
+  (cd "$tmp" && apt-get download -qq prometheus >&2 2>/dev/null) \
+    || (cd "$tmp" && apt-get download prometheus >&2) || { rm -rf "$tmp"; die "apt-get download failed"; }
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/root"
   mkdir -p "$tmp/bin"
-  mv "$tmp/root/usr/bin/prometheus" "$tmp/root/usr/bin/promtool" "$tmp/root/usr/bin/amtool" "$tmp/bin/"
-  mv "$tmp/root/usr/bin/prometheus-alertmanager" "$tmp/bin/alertmanager"
+  mv "$tmp/root/usr/bin/prometheus" "$tmp/root/usr/bin/promtool" "$tmp/bin/"
+  log "building Alertmanager $ALERTMANAGER_VERSION from the Go module proxy (once, about a minute on 2 cores)"
+  GOBIN=$tmp/bin GOFLAGS=-mod=mod CGO_ENABLED=0 go install -trimpath -ldflags="-s -w" \
+    "github.com/prometheus/alertmanager/cmd/alertmanager@$ALERTMANAGER_VERSION" >&2 \
+    || { rm -rf "$tmp"; die "building Alertmanager failed"; }
   rm -rf "$dir" "$tmp/root" "$tmp"/*.deb && mv "$tmp" "$dir"
   chmod 755 "$dir"
   echo "$dir/bin"

@@ -1,6 +1,7 @@
 package dev.sentinels.cli.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -201,7 +202,15 @@ class HelmChartTest {
         Arguments.of("elasticsearch.persistence.size=big", "/elasticsearch/persistence/size"),
         Arguments.of("elasticsearch.image.digest=latest", "/elasticsearch/image/digest"),
         Arguments.of("elasticsearch.enable=true", "enable"),
-        Arguments.of("elasticsearch.settings.Bad=1", "/elasticsearch/settings"));
+        Arguments.of("elasticsearch.settings.Bad=1", "/elasticsearch/settings"),
+        Arguments.of("metrics.serviceMonitor.enabled=maybe", "/metrics/serviceMonitor/enabled"),
+        Arguments.of("metrics.serviceMonitor.interval=often", "/metrics/serviceMonitor/interval"),
+        Arguments.of("alerts.capacity.share=90", "/alerts/capacity/share"),
+        Arguments.of("alerts.queueWait.seconds=-1", "/alerts/queueWait/seconds"),
+        Arguments.of("alerts.queueWait.for=5 minutes", "/alerts/queueWait/for"),
+        Arguments.of("alerts.failureRate.minJobs=0", "/alerts/failureRate/minJobs"),
+        Arguments.of("alerts.labels.bad-name=x", "/alerts/labels"),
+        Arguments.of("alerts.pluginFailure.count=1", "pluginFailure"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -212,6 +221,32 @@ class HelmChartTest {
     assertTrue(
         result.err.contains("values don't meet the specifications of the schema"), result.err);
     assertTrue(result.err.contains(field), () -> "does not name " + field + ":\n" + result.err);
+  }
+
+  @Test
+  void theSchedulersMetricsAreScrapedByAnnotationOrAServiceMonitorWhenItsCrdExists() {
+    List<String> metrics =
+        List.of(
+            "template", "m", CHART.toString(), "--show-only", "templates/scheduler-metrics.yaml");
+    Result plain = helm(metrics);
+    assertEquals(0, plain.exit, plain::all);
+    assertTrue(plain.out.contains("prometheus.io/scrape: \"true\""), plain.out);
+    assertTrue(plain.out.contains("prometheus.io/port: \"8080\""), plain.out);
+    assertFalse(plain.out.contains("kind: ServiceMonitor"), plain.out);
+    List<String> withCrd = new ArrayList<>(metrics);
+    withCrd.addAll(
+        List.of(
+            "--api-versions",
+            "monitoring.coreos.com/v1/ServiceMonitor",
+            "--set",
+            "metrics.serviceMonitor.labels.release=kube-prometheus"));
+    Result monitored = helm(withCrd);
+    assertTrue(monitored.out.contains("kind: ServiceMonitor"), monitored.out);
+    assertTrue(monitored.out.contains("release: kube-prometheus"), monitored.out);
+    assertTrue(monitored.out.contains("port: http-metrics"), monitored.out);
+    List<String> off = new ArrayList<>(withCrd);
+    off.addAll(List.of("--set", "metrics.enabled=false"));
+    assertNotEquals(0, helm(off).exit, "nothing to show once off");
   }
 
   @Test

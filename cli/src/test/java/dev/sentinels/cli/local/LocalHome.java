@@ -219,6 +219,14 @@ final class LocalHome implements AutoCloseable {
         cli("submit", "--name", name, "--image", "x", "-o", "name", "--", "sh", "-c", script));
   }
 
+  /** The same, requesting {@code cpu}. */
+  String submit(String name, String cpu, String script) {
+    return id(
+        cli(
+            "submit", "--name", name, "--image", "x", "--cpu", cpu, "-o", "name", "--", "sh", "-c",
+            script));
+  }
+
   /** A shell loop that ends once the test creates {@code gate}: jobs wait on it, never on time. */
   static String untilExists(Path gate) {
     return "while [ ! -f " + gate + " ]; do sleep 0.05; done";
