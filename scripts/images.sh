@@ -24,6 +24,10 @@
 #   elasticsearch  debian + Elastic's integration-test distribution (scripts/elasticsearch.sh install) + the
 #             host's Temurin JDK (stands in for docker.elastic.co/elasticsearch/elasticsearch, same version), laid out
 #             as Elastic's image is: what the chart's `elasticsearch.enabled` runs
+#   prometheus  debian + Debian's prometheus and promtool (scripts/prometheus.sh install), laid out as
+#             quay.io/prometheus/prometheus: what the chart's `prometheus.enabled` runs
+#   alertmanager  the static Alertmanager of scripts/prometheus.sh alone (and a CA bundle), laid out as
+#             quay.io/prometheus/alertmanager: what the chart's `alertmanager.enabled` runs
 #   otelcol   the chart's log shipper: the OpenTelemetry Collector of scripts/otelcol.sh (a static Go program, built
 #             there once, ~10 min cold) alone; entrypoint `/otelcol --config=/etc/otelcol/config.yaml`
 #
@@ -47,8 +51,8 @@ REPO=localhost/sentinels
 SUITE=bookworm
 BASES=${SENTINEL_IMAGES_BASE:-debian}
 
-ALL=(debian python jre train mlflow sentinel pause elasticsearch otelcol)
-declare -A BASE_OF=([python]=debian [jre]=debian [train]=python [mlflow]=python [sentinel]=jre [elasticsearch]=debian)
+ALL=(debian python jre train mlflow sentinel pause elasticsearch prometheus alertmanager otelcol)
+declare -A BASE_OF=([python]=debian [jre]=debian [train]=python [mlflow]=python [sentinel]=jre [elasticsearch]=debian [prometheus]=debian)
 # Builds that download what they install (Debian packages, PyPI) use the host's network; the rest none.
 NETWORKED=" python jre mlflow "
 # Built only when named: a cold collector build takes about ten minutes on 2 cores.
@@ -164,6 +168,19 @@ context_elasticsearch() {
   jdk=$("$here/elasticsearch.sh" java-home) || die "elasticsearch: no JDK 21 or newer (set ES_JAVA_HOME)"
   cp -al "$jdk" "$1/java" 2>/dev/null || cp -r "$jdk" "$1/java"
   cp -al "$dist" "$1/elasticsearch" 2>/dev/null || cp -r "$dist" "$1/elasticsearch"
+}
+
+context_prometheus() {
+  local bin
+  bin=$("$here/prometheus.sh" install) || die "prometheus: scripts/prometheus.sh install failed"
+  cp "$bin/prometheus" "$bin/promtool" "$1/"
+}
+
+context_alertmanager() {
+  local bin
+  bin=$("$here/prometheus.sh" install) || die "alertmanager: scripts/prometheus.sh install failed"
+  cp "$bin/alertmanager" "$1/"
+  cp /etc/ssl/certs/ca-certificates.crt "$1/"
 }
 
 context_otelcol() {

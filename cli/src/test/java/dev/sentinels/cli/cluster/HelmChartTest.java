@@ -112,6 +112,19 @@ class HelmChartTest {
                 "elasticsearch.resources.limits.memory=4Gi",
                 "elasticsearch.settings.indices\\.memory\\.index_buffer_size=20%")),
         Arguments.of(
+            "Prometheus and Alertmanager to Slack, on a dedicated node, alert thresholds moved",
+            List.of(
+                "prometheus.enabled=true",
+                "prometheus.persistence.enabled=true",
+                "prometheus.extraScrapeConfigs[0].job_name=kubelet",
+                "alertmanager.enabled=true",
+                "alertmanager.slack.webhookSecretRef.name=sentinel-notify",
+                "alertmanager.slack.webhookSecretRef.key=slack",
+                "alertmanager.slack.channel=#ml-platform",
+                "observability.nodeSelector.dedicated=observability",
+                "alerts.queueWait.seconds=3600",
+                "alerts.labels.team=ml-platform")),
+        Arguments.of(
             "logs read by API key, no shipper",
             List.of(
                 "logs.elasticsearch.url=http://elasticsearch:9200",
@@ -210,7 +223,13 @@ class HelmChartTest {
         Arguments.of("alerts.queueWait.for=5 minutes", "/alerts/queueWait/for"),
         Arguments.of("alerts.failureRate.minJobs=0", "/alerts/failureRate/minJobs"),
         Arguments.of("alerts.labels.bad-name=x", "/alerts/labels"),
-        Arguments.of("alerts.pluginFailure.count=1", "pluginFailure"));
+        Arguments.of("alerts.pluginFailure.count=1", "pluginFailure"),
+        Arguments.of("alertmanager.enabled=true", "/alertmanager/slack/webhookSecretRef/name"),
+        Arguments.of("alertmanager.slack.channel=ml-platform", "/alertmanager/slack/channel"),
+        Arguments.of("alertmanager.groupBy[0]=name space", "/alertmanager/groupBy"),
+        Arguments.of("prometheus.retention=forever", "/prometheus/retention"),
+        Arguments.of("prometheus.extraScrapeConfigs[0].scrape_interval=5s", "job_name"),
+        Arguments.of("prometheus.image.digest=latest", "/prometheus/image/digest"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -73,13 +73,7 @@ class HelmLogShippingIT {
     ClusterFixture fixture = new ClusterFixture(cluster, "eslogs");
     String namespace = fixture.namespace;
     String release = "logs";
-    String address =
-        cluster.admin().nodes().withName(node).get().getStatus().getAddresses().stream()
-            .filter(a -> "InternalIP".equals(a.getType()))
-            .findFirst()
-            .orElseThrow()
-            .getAddress();
-    String host = address.substring(0, address.lastIndexOf('.')) + ".1"; // the bridge's
+    String host = hostForPods(cluster);
     Path values = Files.createTempFile("helm-logs", ".yaml");
     List<Relay> relays = new ArrayList<>();
     // Security on: TLS with a CA of its own, user sentinel with a password. The shipper gets the
@@ -374,6 +368,24 @@ class HelmLogShippingIT {
   }
 
   /** Submits a job running {@code program} (Python) in {@code image} on the real node; its id. */
+  /** This host's address as pods on the real node reach it: its end of the node's bridge. */
+  static String hostForPods(TestCluster cluster) {
+    String address =
+        cluster
+            .admin()
+            .nodes()
+            .withName(cluster.realNode())
+            .get()
+            .getStatus()
+            .getAddresses()
+            .stream()
+            .filter(a -> "InternalIP".equals(a.getType()))
+            .findFirst()
+            .orElseThrow()
+            .getAddress();
+    return address.substring(0, address.lastIndexOf('.')) + ".1";
+  }
+
   static String submit(ClusterFixture fixture, String name, String program, String image)
       throws IOException {
     Path spec = Files.createTempFile("spec-" + name, ".yaml");

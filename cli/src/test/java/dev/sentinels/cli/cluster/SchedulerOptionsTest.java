@@ -135,6 +135,19 @@ class SchedulerOptionsTest {
       ClusterFixture.awaitAdmittedByScheduler(a, inA.id());
       ClusterFixture.awaitAdmittedByScheduler(b, inB.id());
     }
+    // The same port serves each namespace's metrics, from its own loop.
+    String metrics = probe(port, "/metrics").body();
+    for (ClusterFixture team : List.of(teamA, teamB)) {
+      String ns = "namespace=\"" + team.namespace + "\"";
+      assertTrue(metrics.contains("sentinels_scheduler_lease_held{" + ns + "} 1.0"), () -> metrics);
+      assertTrue(
+          metrics
+              .lines()
+              .anyMatch(
+                  l -> l.startsWith("sentinels_admissions_total{" + ns) && l.endsWith("} 1.0")),
+          () -> metrics);
+    }
+    assertTrue(metrics.contains("sentinels_nodes{state=\"accepting\"}"), () -> metrics);
     String text = read(log);
     assertTrue(text.contains("[" + teamA.namespace + "] "), text);
     assertTrue(text.contains("[" + teamB.namespace + "] "), text);
