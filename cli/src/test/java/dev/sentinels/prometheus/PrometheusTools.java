@@ -95,6 +95,32 @@ public final class PrometheusTools {
     return run(command, null, null);
   }
 
+  /**
+   * Each query of the chart's Grafana dashboard, by panel title, with Grafana's variables set as a
+   * dashboard showing every namespace would: {@code $namespace} to all, {@code $__rate_interval} to
+   * a minute.
+   */
+  public static java.util.Map<String, List<String>> dashboardQueries() throws IOException {
+    JsonNode dashboard =
+        JSON.readTree(
+            Files.readString(
+                Scripts.dir().getParent().resolve("helm/sentinels/dashboards/sentinels.json")));
+    java.util.Map<String, List<String>> queries = new java.util.LinkedHashMap<>();
+    for (JsonNode panel : dashboard.path("panels")) {
+      List<String> exprs = new ArrayList<>();
+      for (JsonNode target : panel.path("targets")) {
+        exprs.add(
+            target
+                .path("expr")
+                .asString()
+                .replace("$namespace", ".*")
+                .replace("$__rate_interval", "1m"));
+      }
+      queries.put(panel.path("title").asString(), exprs);
+    }
+    return queries;
+  }
+
   /** A server started here; closing stops it. */
   public static final class Server implements AutoCloseable {
     private final Process process;

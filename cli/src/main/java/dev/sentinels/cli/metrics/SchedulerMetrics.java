@@ -54,7 +54,13 @@ public final class SchedulerMetrics {
 
   /** What one namespace's loop saw last. */
   private record Seen(
-      Map<JobKey, Long> jobs, Map<String, Instant> oldestQueued, String holder, boolean holding) {}
+      Map<JobKey, Long> jobs,
+      Map<String, Instant> oldestQueued,
+      Map<HolderKey, Resources> held,
+      String holder,
+      boolean holding) {}
+
+  private record HolderKey(String queue, String user) {}
 
   private record JobKey(String queue, String priorityClass, String state) {}
 
@@ -139,6 +145,42 @@ public final class SchedulerMetrics {
             })
         .register(registry);
     GaugeWithCallback.builder()
+        .name("sentinels_jobs_requested")
+        .help(
+            "What admitted and running jobs request, by queue and user (cpu in cores, memory in"
+                + " bytes, gpu in devices)")
+        .labelNames("namespace", "queue", "user", "resource", "unit")
+        .callback(
+            callback ->
+                seen.forEach(
+                    (namespace, last) ->
+                        last.held()
+                            .forEach(
+                                (key, r) -> {
+                                  callback.call(
+                                      r.cpuMillis() / 1000.0,
+                                      namespace,
+                                      key.queue(),
+                                      key.user(),
+                                      "cpu",
+                                      "core");
+                                  callback.call(
+                                      r.memoryBytes(),
+                                      namespace,
+                                      key.queue(),
+                                      key.user(),
+                                      "memory",
+                                      "byte");
+                                  callback.call(
+                                      r.gpus(),
+                                      namespace,
+                                      key.queue(),
+                                      key.user(),
+                                      "gpu",
+                                      "device");
+                                })))
+        .register(registry);
+    GaugeWithCallback.builder()
         .name("sentinels_scheduler_lease_held")
         .help("1 while this scheduler holds the namespace's admission lease, 0 while it stands by")
         .labelNames("namespace")
@@ -208,7 +250,7 @@ public final class SchedulerMetrics {
       @Override
       public void standingBy(String holder) {
         // A standby has no view of the queue: what it saw while it held would go stale.
-        seen.put(namespace, new Seen(Map.of(), Map.of(), holder, false));
+        seen.put(namespace, new Seen(Map.of(), Map.of(), Map.of(), holder, false));
       }
 
       @Override
@@ -233,8 +275,15 @@ public final class SchedulerMetrics {
     Map<JobKey, Long> jobs = new HashMap<>();
     Map<String, JobRecord> byId = new HashMap<>();
     Map<String, Instant> oldestQueued = new HashMap<>();
+    Map<HolderKey, Resources> held = new HashMap<>();
     for (JobRecord job : report.live()) {
       byId.put(job.id(), job);
+      if (job.state() == JobState.ADMITTED || job.state() == JobState.RUNNING) {
+        held.merge(
+            new HolderKey(queue(job), Objects.requireNonNullElse(job.user(), "")),
+            job.spec().resources(),
+            Resources::plus);
+      }
       if (job.state() == JobState.QUEUED && job.submittedAt() != null) {
         oldestQueued.merge(queue(job), job.submittedAt(), (a, b) -> a.isBefore(b) ? a : b);
       }
@@ -264,7 +313,9 @@ public final class SchedulerMetrics {
         finished.labelValues(namespace, queue(job), job.state().display().toLowerCase()).inc();
       }
     }
-    seen.put(namespace, new Seen(Map.copyOf(jobs), Map.copyOf(oldestQueued), null, true));
+    seen.put(
+        namespace,
+        new Seen(Map.copyOf(jobs), Map.copyOf(oldestQueued), Map.copyOf(held), null, true));
     if (report.capacity() != null) {
       capacity = report.capacity();
     }

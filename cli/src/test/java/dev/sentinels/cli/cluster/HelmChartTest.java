@@ -229,7 +229,9 @@ class HelmChartTest {
         Arguments.of("alertmanager.groupBy[0]=name space", "/alertmanager/groupBy"),
         Arguments.of("prometheus.retention=forever", "/prometheus/retention"),
         Arguments.of("prometheus.extraScrapeConfigs[0].scrape_interval=5s", "job_name"),
-        Arguments.of("prometheus.image.digest=latest", "/prometheus/image/digest"));
+        Arguments.of("prometheus.image.digest=latest", "/prometheus/image/digest"),
+        Arguments.of("dashboards.label=grafana dashboard", "/dashboards/label"),
+        Arguments.of("dashboards.enabled=yes", "/dashboards/enabled"));
   }
 
   @ParameterizedTest(name = "{0}")

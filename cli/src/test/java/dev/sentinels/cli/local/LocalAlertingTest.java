@@ -20,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +111,35 @@ class LocalAlertingTest {
             "Prometheus to see the queued job",
             Duration.ofSeconds(30),
             () -> prometheus.query("sentinels_queue_jobs{state=\"queued\"} == 1").size() == 1);
+        // Every query of the chart's dashboard runs; those about what is there now show it.
+        await(
+            "the dashboard's panels about the queue and what is held to show data",
+            Duration.ofSeconds(30),
+            () -> {
+              Map<String, List<String>> queries = dashboardQueries();
+              for (List<String> exprs : queries.values()) {
+                exprs.forEach(prometheus::query); // throws unless Prometheus answers success
+              }
+              return List.of(
+                      "Jobs queued, by queue",
+                      "Jobs running, by queue",
+                      "CPU held, by queue and user",
+                      "Longest wait now, by queue",
+                      "Cluster capacity requested",
+                      "Nodes",
+                      "Admitting scheduler")
+                  .stream()
+                  .allMatch(title -> !prometheus.query(queries.get(title).get(0)).isEmpty());
+            });
+        assertEquals(
+            1.0,
+            prometheus
+                .query(dashboardQueries().get("CPU held, by queue and user").get(0))
+                .get(0)
+                .path("value")
+                .get(1)
+                .asDouble(),
+            "the running job's one CPU");
         await(
             "Slack to get the firing alert",
             Duration.ofSeconds(60),
@@ -151,6 +182,14 @@ class LocalAlertingTest {
       scheduler.waitFor();
     } finally {
       slack.stop();
+    }
+  }
+
+  private static Map<String, List<String>> dashboardQueries() {
+    try {
+      return PrometheusTools.dashboardQueries();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -113,6 +113,16 @@ class SchedulerMetricsTest {
             + queue
             + "} 40.0");
     assertLine(text, "sentinels_scheduler_pass_duration_seconds_count{namespace=\"team-a\"} 1");
+    // The admitted job's request, held by its user in its queue; the queued one holds nothing yet.
+    assertTrue(
+        text.lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("sentinels_jobs_requested{namespace=\"team-a\"," + queue)
+                        && l.contains("resource=\"cpu\"")
+                        && l.contains("user=\"alice\"")
+                        && l.endsWith("} " + first.spec().resources().cpuMillis() / 1000.0)),
+        text);
     assertTrue(
         text.contains("sentinels_queue_oldest_queued_seconds{namespace=\"team-a\"," + queue + "} "),
         "the waiting job's age");
