@@ -2,6 +2,7 @@ package dev.sentinels.cli.command;
 
 import dev.sentinels.cli.engine.Engine;
 import dev.sentinels.cli.engine.SchedulerHealth;
+import dev.sentinels.cli.local.LocalBackend;
 import dev.sentinels.cli.metrics.SchedulerMetrics;
 import dev.sentinels.cli.support.ExitCodes;
 import dev.sentinels.cli.support.SentinelException;
@@ -128,12 +129,20 @@ final class SchedulerCommand extends Verb {
     HealthEndpoint endpoint = null;
     try {
       if (healthPort != null) {
-        endpoint = HealthEndpoint.start(healthAddress, healthPort, health, metrics.handler());
-        System.err.println(
-            "sentinel scheduler: /healthz, /readyz and /metrics on "
-                + healthAddress
-                + ":"
-                + endpoint.port());
+        try {
+          endpoint = HealthEndpoint.start(healthAddress, healthPort, health, metrics.handler());
+          System.err.println(
+              "sentinel scheduler: /healthz, /readyz and /metrics on "
+                  + healthAddress
+                  + ":"
+                  + endpoint.port());
+        } catch (SentinelException e) {
+          if (!LocalBackend.isDetachedRunner()) {
+            throw e;
+          }
+          // A runner a command started (local.metricsPort): a busy port must not stop the jobs.
+          System.err.println("warning: no /metrics: " + e.getMessage());
+        }
       }
       if (first.namespace().isEmpty() || (namespaces.isEmpty() && !global().allNamespaces)) {
         if (!namespaces.isEmpty()) {

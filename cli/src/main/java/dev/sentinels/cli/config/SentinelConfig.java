@@ -24,6 +24,7 @@ import java.util.Set;
  *   capacity: {cpu: 4, memory: 8Gi, gpu: 0}   # default: detected
  *   idleTimeout: 60s          # the detached runner exits after this long with nothing to do
  *   engine: auto              # docker, podman or none: how jobs with an image run
+ *   metricsPort: 9464         # the runner serves /metrics (and probes) on 127.0.0.1 there; off unset
  * priorityClasses: [...]      # defaultPriority, queues, starvationTimeout: as on the cluster
  * plugins: ...                # read by the plugins
  * </pre>
@@ -36,6 +37,7 @@ public record SentinelConfig(
     Capacity capacity,
     Duration idleTimeout,
     String containerEngine,
+    Integer metricsPort,
     QueueConfig queueConfig,
     Map<String, Object> sections) {
 
@@ -44,7 +46,8 @@ public record SentinelConfig(
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   private static final Set<String> SECTIONS = Set.of("backend", "local", "plugins");
-  private static final Set<String> LOCAL_KEYS = Set.of("capacity", "idleTimeout", "engine");
+  private static final Set<String> LOCAL_KEYS =
+      Set.of("capacity", "idleTimeout", "engine", "metricsPort");
   private static final Set<String> ENGINES = Set.of("auto", "docker", "podman", "none");
   private static final Set<String> CAPACITY_KEYS = Set.of("cpu", "memory", "gpu");
 
@@ -59,6 +62,7 @@ public record SentinelConfig(
         Capacity.DETECTED,
         DEFAULT_IDLE_TIMEOUT,
         "auto",
+        null,
         QueueConfig.defaults(),
         Map.of());
   }
@@ -90,6 +94,7 @@ public record SentinelConfig(
     Capacity capacity = Capacity.DETECTED;
     Duration idle = DEFAULT_IDLE_TIMEOUT;
     String engine = "auto";
+    Integer metricsPort = null;
     if (sections.get("local") != null) {
       Map<?, ?> local = mapping(source, "local", sections.get("local"));
       checkKeys(source, "local", local, LOCAL_KEYS);
@@ -114,8 +119,19 @@ public record SentinelConfig(
               source, "local.engine", "\"" + engine + "\" is not auto, docker, podman or none");
         }
       }
+      if (local.get("metricsPort") != null) {
+        String port = local.get("metricsPort").toString();
+        if (!port.matches("[0-9]{1,5}")
+            || Integer.parseInt(port) < 1
+            || Integer.parseInt(port) > 65535) {
+          throw invalid(
+              source, "local.metricsPort", "\"" + port + "\" is not a port; give 1-65535");
+        }
+        metricsPort = Integer.parseInt(port);
+      }
     }
-    return new SentinelConfig(backend, capacity, idle, engine, document.queueConfig(), sections);
+    return new SentinelConfig(
+        backend, capacity, idle, engine, metricsPort, document.queueConfig(), sections);
   }
 
   private static Capacity capacity(String source, Map<?, ?> map) {

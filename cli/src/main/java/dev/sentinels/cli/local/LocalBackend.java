@@ -75,11 +75,21 @@ public final class LocalBackend implements Backend {
     return capacity;
   }
 
+  /** Whether this process is a runner a command started in the background. */
+  public static boolean isDetachedRunner() {
+    return Boolean.getBoolean(LocalRuntime.DETACHED_PROPERTY);
+  }
+
   synchronized LocalRuntime localRuntime() {
     if (runtime == null) {
       runtime =
           new LocalRuntime(
-              home, localStore(), machine, this::capacity, () -> config().containerEngine());
+              home,
+              localStore(),
+              machine,
+              this::capacity,
+              () -> config().containerEngine(),
+              () -> config().metricsPort());
     }
     return runtime;
   }

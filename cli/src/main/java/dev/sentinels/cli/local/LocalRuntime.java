@@ -40,13 +40,17 @@ final class LocalRuntime implements JobRuntime {
   private final Supplier<String> containerEngine;
   private boolean runnerFailedToStart;
 
+  private final Supplier<Integer> metricsPort;
+
   LocalRuntime(
       SentinelHome home,
       LocalStore store,
       String machine,
       Supplier<Resources> total,
-      Supplier<String> containerEngine) {
+      Supplier<String> containerEngine,
+      Supplier<Integer> metricsPort) {
     this.home = home;
+    this.metricsPort = metricsPort;
     this.store = store;
     this.machine = machine;
     this.total = total;
@@ -209,7 +213,7 @@ final class LocalRuntime implements JobRuntime {
       return;
     }
     try {
-      RunnerLock.ensureRunning(home);
+      RunnerLock.ensureRunning(home, metricsPort.get());
     } catch (java.io.UncheckedIOException e) {
       runnerFailedToStart = true;
       // What the caller did is committed; the next command tries again.

@@ -157,7 +157,7 @@ final class RunnerLock implements AutoCloseable {
    * when no runner holds the lock, with this process's java and class path. It exits when idle.
    * Returns true when it started one.
    */
-  static boolean ensureRunning(SentinelHome home) {
+  static boolean ensureRunning(SentinelHome home, Integer metricsPort) {
     if (held(home) || recentlyStarted(home)) {
       return false;
     }
@@ -189,6 +189,10 @@ final class RunnerLock implements AutoCloseable {
             "dev.sentinels.cli.Sentinel",
             "scheduler",
             "--local"));
+    if (metricsPort != null) { // local.metricsPort: on loopback only, nothing else need reach it
+      argv.addAll(
+          List.of("--health-port", metricsPort.toString(), "--health-address", "127.0.0.1"));
+    }
     try {
       Files.createDirectories(home.dir());
       Files.writeString(home.dir().resolve(STARTING), ProcessHandle.current().pid() + "\n");

@@ -185,6 +185,51 @@ class LocalAlertingTest {
     }
   }
 
+  /**
+   * {@code local.metricsPort}: the runner a command starts serves {@code /metrics} on loopback; a
+   * port already taken costs the metrics, with a warning in the runner's log, never the jobs.
+   */
+  @Test
+  void theRunnerACommandStartsServesMetricsWhenAskedAndRunsJobsWithoutThem() throws Exception {
+    int port = PrometheusTools.freePort();
+    String config =
+        "backend: local\n"
+            + "local:\n"
+            + "  capacity: {cpu: 2, memory: 8Gi, gpu: 0}\n"
+            + "  idleTimeout: 5s\n"
+            + "  engine: none\n"
+            + "  metricsPort: "
+            + port
+            + "\n";
+    try (LocalHome local = new LocalHome(dir.resolve("served"), config)) {
+      Path gate = dir.resolve("served-gate");
+      String id = local.submit("served", "1", LocalHome.untilExists(gate));
+      local.awaitState(id, JobState.RUNNING);
+      String url = "http://127.0.0.1:" + port + "/metrics";
+      // Commands admit too; what only the runner reports is the job it watches running.
+      await(
+          "the running job in the runner's /metrics",
+          Duration.ofSeconds(30),
+          () -> {
+            String text = scrape(url);
+            return text != null
+                && text.contains("sentinels_scheduler_lease_held{namespace=\"local\"} 1.0")
+                && text.contains(
+                    "sentinels_queue_jobs{namespace=\"local\",priority_class=\"normal\","
+                        + "queue=\"default\",state=\"running\"} 1.0");
+          });
+      Files.writeString(gate, "");
+      local.awaitState(id, JobState.SUCCEEDED);
+    }
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(port);
+        LocalHome local = new LocalHome(dir.resolve("taken"), config)) {
+      String id = local.submit("taken", "1", "true");
+      local.awaitState(id, JobState.SUCCEEDED);
+      String log = Files.readString(local.home.runnerLog());
+      assertTrue(log.contains("warning: no /metrics: --health-port: cannot listen on"), log);
+    }
+  }
+
   private static Map<String, List<String>> dashboardQueries() {
     try {
       return PrometheusTools.dashboardQueries();

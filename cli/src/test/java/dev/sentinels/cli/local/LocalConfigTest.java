@@ -61,6 +61,8 @@ class LocalConfigTest {
         "local: {idleTimeout: later}|config.yaml: local.idleTimeout: \"later\" is not a duration",
         "local: {engine: lxc}|config.yaml: local.engine: \"lxc\" is not auto, docker, podman or none",
         "local: 3|config.yaml: local: must be a mapping",
+        "local: {metricsPort: 70000}|config.yaml: local.metricsPort: \"70000\" is not a port; give 1-65535",
+        "local: {metricsPort: http}|config.yaml: local.metricsPort: \"http\" is not a port; give 1-65535",
         "defaultPriorty: high|config.yaml: defaultPriorty: unknown field; did you mean \"defaultPriority\"?",
       })
   void badConfigIsOneLineNamingTheFieldExitTwo(String yaml, String expected) throws Exception {
